@@ -146,24 +146,30 @@ def map_codes(values: pd.Series, mapping: Mapping[str, str | None], path: Path, 
 
 
 def diagnose_csv(path: Path, schema: Mapping[str, Kind], *, sep: str = ",",
-                 chunksize: int = 1_000_000) -> None:
-    """Find and raise the first bad cell of a large CSV that a fast reader rejected.
+                 required: tuple[str, ...] = (), chunksize: int = 1_000_000) -> None:
+    """Find and raise the first bad row or cell of a large CSV that a fast reader rejected.
 
-    Reads in chunks (bounded memory) and raises :class:`InputError` with the line number;
-    returns only if every row is valid, in which case the caller reports its own error.
+    Runs only on the error path: a streaming pass checks the field count of every row, then a
+    chunked pass (bounded memory) checks types and ``required`` (non-missing) columns. Raises
+    :class:`InputError` with the line number; returns only if every row is valid.
     """
+    import csv
+
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        width = len(next(reader, []))
+        for row in reader:
+            if len(row) != width and row:
+                raise InputError(path, f"{width} fields per row (as in the header)",
+                                 row=reader.line_num, got=f"{len(row)} fields: {sep.join(row)}")
     lines = 1
-    try:
-        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, chunksize=chunksize,
-                             encoding="utf-8-sig")
-        for chunk in reader:
-            chunk.columns = [str(c).strip() for c in chunk.columns]
+    with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, chunksize=chunksize,
+                     encoding="utf-8-sig") as chunks:
+        for chunk in chunks:
+            chunk.columns = [str(c).strip().strip('"') for c in chunk.columns]
             chunk.index = range(len(chunk))
+            for col in required:
+                _fail_first(chunk[col].str.strip() == "", path, col, "a value (required)",
+                            chunk[col], lines)
             coerce(chunk, schema, path, header_lines=lines)
             lines += len(chunk)
-    except pd.errors.ParserError as e:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-        if m:
-            raise InputError(path, f"{m.group(1)} fields per row (as in the header)",
-                             row=int(m.group(2)), got=f"{m.group(3)} fields") from e
-        raise InputError(path, "well-formed delimited text", got=str(e)) from e

@@ -8,14 +8,15 @@ Country codes: BACI uses UN numeric codes with its own exceptions; econsec maps 
 release's own country table. On purpose: **490 "Other Asia, nes" → TWN** (BACI's Taiwan), 697
 "Europe EFTA, nes" → XEF, 849 "US Misc. Pacific Isds" → UMI. Each is reported at ingest.
 
-The reader is vectorised end to end (pyarrow CSV → dictionary-encoded columns → DuckDB), so a
-full BACI year (~11 M rows) loads at over a million rows per second; see ``benchmarks/ingest``.
+The reader is vectorised and streamed end to end (pyarrow CSV batches → dictionary-encoded
+columns → DuckDB, which consumes the stream), so memory stays bounded by a few batches whatever
+the file size; ``benchmarks/ingest`` measures rows/s and peak memory on a full-size year.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,7 @@ import pyarrow.csv as pacsv
 from econsec import reference
 from econsec.errors import InputError, UnknownCodeError
 from econsec.sources._read import diagnose_csv, read_csv
-from econsec.sources.base import CodeMapping, Parsed, Source
+from econsec.sources.base import CodeMapping, Frame, Parsed, Source
 
 HS_REVISIONS = {"92": "HS1992", "96": "HS1996", "02": "HS2002", "07": "HS2007", "12": "HS2012",
                 "17": "HS2017", "22": "HS2022"}
@@ -64,26 +65,55 @@ def parse_country_codes(path: Path) -> tuple[pd.DataFrame, list[CodeMapping]]:
     return out, notes
 
 
-def read_baci_csv(path: Path) -> pa.Table:
-    """Read one BACI year file with typed columns; a bad cell raises InputError with its row."""
+OUT_SCHEMA = pa.schema([
+    ("exporter", pa.dictionary(pa.int32(), pa.string())),
+    ("importer", pa.dictionary(pa.int32(), pa.string())),
+    ("flow", pa.dictionary(pa.int8(), pa.string())),
+    ("year", pa.int32()),
+    ("classification", pa.dictionary(pa.int8(), pa.string())),
+    ("product", pa.string()),
+    ("value_usd", pa.float64()),
+    ("value", pa.float64()),
+    ("currency", pa.dictionary(pa.int8(), pa.string())),
+    ("quantity", pa.float64()),
+    ("unit", pa.dictionary(pa.int8(), pa.string())),
+    ("basis", pa.dictionary(pa.int8(), pa.string())),
+])
+
+
+def check_header(path: Path) -> None:
+    """Fail early, with the line, on an empty file or a header other than t,i,j,k,v,q."""
+    if path.stat().st_size == 0:
+        raise InputError(path, "a header row t,i,j,k,v,q", row=1, got="empty file")
+    with path.open("r", encoding="utf-8-sig") as fh:
+        header = [h.strip().strip('"') for h in fh.readline().strip().split(",")]
+    if header != list(SCHEMA):
+        raise InputError(path, "header t,i,j,k,v,q", row=1, got=",".join(header))
+
+
+def read_baci_batches(path: Path, block_size: int = 1 << 25) -> Iterator[pa.RecordBatch]:
+    """Stream one BACI year file as typed record batches (bounded memory).
+
+    ``q`` is read as text because BACI pads it with spaces and writes ``NA``; a bad cell anywhere
+    is reported by :func:`diagnose_csv` with its line number.
+    """
     try:
-        if path.stat().st_size == 0:
-            raise InputError(path, "a header row t,i,j,k,v,q", row=1, got="empty file")
-        header = [h.strip().strip('"') for h in
-                  path.open("r", encoding="utf-8-sig").readline().strip().split(",")]
-        if header != list(SCHEMA):
-            raise InputError(path, "header t,i,j,k,v,q", row=1, got=",".join(header))
-        tbl = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-            column_types=TYPES, null_values=["NA", ""], strings_can_be_null=True))
-        q = pc.utf8_trim_whitespace(tbl["q"])
-        q = pc.if_else(pc.equal(q, "NA"), pa.scalar(None, pa.string()), q)
-        q = pc.cast(q, pa.float64())
-    except (pa.ArrowInvalid, ValueError) as e:
-        if isinstance(e, InputError):
-            raise
-        diagnose_csv(path, SCHEMA | {"q": "float"})
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=block_size),
+                                convert_options=pacsv.ConvertOptions(
+                                    column_types=TYPES, null_values=["NA", ""], strings_can_be_null=True))
+        for batch in reader:
+            q = pc.utf8_trim_whitespace(batch.column("q"))
+            q = pc.cast(pc.if_else(pc.equal(q, "NA"), pa.scalar(None, pa.string()), q), pa.float64())
+            yield pa.RecordBatch.from_arrays([*batch.columns[:5], q], names=list(SCHEMA))
+    except pa.ArrowInvalid as e:
+        diagnose_csv(path, SCHEMA | {"q": "float"}, required=("t", "i", "j", "k", "v"))
         raise InputError(path, "BACI rows t,i,j,k,v,q with numeric t, i, j, v, q", got=str(e)) from e
-    return tbl.set_column(tbl.schema.get_field_index("q"), "q", q)
+
+
+def read_baci_csv(path: Path) -> pa.Table:
+    """Read a whole BACI year file into one typed table (see :func:`read_baci_batches`)."""
+    check_header(path)
+    return pa.Table.from_batches(list(read_baci_batches(path)))
 
 
 def with_iso_fallback(codes: pd.DataFrame) -> pd.DataFrame:
@@ -102,20 +132,63 @@ def with_iso_fallback(codes: pd.DataFrame) -> pd.DataFrame:
                      ignore_index=True)
 
 
-def _lookup(codes: pa.ChunkedArray, table: pd.DataFrame, path: Path, field: str) -> pa.Array:
-    """Map integer BACI codes to a dictionary array of ISO3 (vectorised)."""
-    keys = pa.array(table["code"].astype(int).to_numpy(), pa.int32())
-    idx = pc.index_in(codes, value_set=keys)
-    if idx.null_count:
-        first = int(pc.index(pc.is_null(idx), True).as_py())
-        raise UnknownCodeError(path, "a country code listed in the BACI country_codes file",
-                               row=first + 2, field=field, got=codes[first].as_py())
-    dictionary = pa.array(table["iso3"].to_numpy(dtype=object), pa.string())
-    return pa.DictionaryArray.from_arrays(pc.cast(idx.combine_chunks(), pa.int32()), dictionary)
+class CodeIndex:
+    """Vectorised BACI code → ISO3 lookup, counting the rows that needed the ISO fallback."""
+
+    def __init__(self, table: pd.DataFrame, codes_file: str) -> None:
+        self.table = table
+        self.codes_file = codes_file
+        self.keys = pa.array(table["code"].astype(int).to_numpy(), pa.int32())
+        # Several codes may share an ISO3 (Italy 380 and 381): index into the distinct ISO3s.
+        factor, uniques = pd.factorize(table["iso3"])
+        self.to_unique = pa.array(factor.astype(np.int32))
+        self.dictionary = pa.array(np.asarray(uniques, dtype=object), pa.string())
+        fb = np.flatnonzero(table["fallback"].to_numpy())
+        self.fallback = pa.array(fb.astype(np.int32))
+        self.fallback_rows: dict[tuple[str, str, int], int] = {}
+
+    def lookup(self, codes: pa.Array, path: Path, field: str, offset: int) -> pa.DictionaryArray:
+        idx = pc.index_in(codes, value_set=self.keys)
+        if idx.null_count:
+            first = int(pc.index(pc.is_null(idx), True).as_py())
+            raise UnknownCodeError(path, "a country code listed in the BACI country_codes file",
+                                   row=offset + first + 2, field=field, got=codes[first].as_py())
+        used_fb = pc.filter(idx, pc.is_in(idx, value_set=self.fallback))
+        if len(used_fb):
+            for c in pc.value_counts(used_fb).to_pylist():
+                key = (path.name, field, int(c["values"]))
+                self.fallback_rows[key] = self.fallback_rows.get(key, 0) + int(c["counts"])
+        return pa.DictionaryArray.from_arrays(pc.take(self.to_unique, idx), self.dictionary)
+
+    def notes(self) -> list[CodeMapping]:
+        out = []
+        for (fname, fld, i), n in sorted(self.fallback_rows.items()):
+            row = self.table.iloc[i]
+            out.append(CodeMapping(fld, row["code"], row["iso3"], n,
+                                   f"{fname}: code absent from {self.codes_file}; mapped as ISO 3166 numeric"))
+        return out
 
 
 def _const(value: str | None, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int8)), pa.array([value], pa.string()))
+
+
+def _convert(t: pa.RecordBatch, index: CodeIndex, path: Path, hs: str, offset: int) -> pa.RecordBatch:
+    n = t.num_rows
+    return pa.RecordBatch.from_arrays([
+        index.lookup(t.column("i"), path, "i", offset),
+        index.lookup(t.column("j"), path, "j", offset),
+        _const("reconciled", n),
+        pc.cast(t.column("t"), pa.int32()),
+        _const(hs, n),
+        pc.utf8_lpad(t.column("k"), 6, "0"),
+        pc.multiply(t.column("v"), 1000.0),
+        t.column("v"),
+        _const("thousand USD", n),
+        t.column("q"),
+        _const("t", n),
+        _const("FOB, reconciled mirror flows (BACI)", n),
+    ], schema=OUT_SCHEMA)
 
 
 class Baci(Source):
@@ -142,9 +215,10 @@ class Baci(Source):
             raise InputError(data_files[0] if data_files else "BACI",
                              "a BACI country_codes_*.csv beside the data files")
         codes, notes = parse_country_codes(codes_files[0])
-        lookup = with_iso_fallback(codes)
-        fallback_idx = np.flatnonzero(lookup["fallback"].to_numpy())
-        tables, rows_read, versions = [], {}, set()
+        index = CodeIndex(with_iso_fallback(codes), codes_files[0].name)
+        rows_read: dict[str, int] = {str(p): len(codes) for p in codes_files}
+        mappings: list[CodeMapping] = list(notes)
+        plan, versions = [], set()
         for f in data_files:
             m = re.search(r"hs(\d\d)", f.name, re.I)
             if not m or m.group(1) not in HS_REVISIONS:
@@ -152,38 +226,25 @@ class Baci(Source):
                                  got=f.name)
             v = re.search(r"V(\d{6})", f.name)
             versions.add(f"V{v.group(1)}" if v else "version not in file name")
-            t = read_baci_csv(f)
-            n = t.num_rows
-            rows_read[str(f)] = n
-            tables.append(pa.table({
-                "exporter": (exp := _lookup(t["i"], lookup, f, "i")),
-                "importer": (imp := _lookup(t["j"], lookup, f, "j")),
-                "flow": _const("reconciled", n),
-                "year": pc.cast(t["t"], pa.int32()),
-                "classification": _const(HS_REVISIONS[m.group(1)], n),
-                "product": pc.utf8_lpad(t["k"], 6, "0"),
-                "value_usd": pc.multiply(t["v"], 1000.0),
-                "value": t["v"],
-                "currency": _const("thousand USD", n),
-                "quantity": t["q"],
-                "unit": _const("t", n),
-                "basis": _const("FOB, reconciled mirror flows (BACI)", n),
-            }))
-            for fld, arr in (("i", exp), ("j", imp)):
-                counts = pc.value_counts(arr.indices).to_pylist()
-                for c in counts:
-                    if c["values"] in set(fallback_idx):
-                        row = lookup.iloc[c["values"]]
-                        notes.append(CodeMapping(fld, row["code"], row["iso3"], c["counts"],
-                                                 f"{f.name}: code absent from {codes_files[0].name}; "
-                                                 "mapped as ISO 3166 numeric"))
-        for p in codes_files:
-            rows_read[str(p)] = len(codes)
+            check_header(f)
+            plan.append((f, HS_REVISIONS[m.group(1)]))
+
+        def stream() -> Iterator[pa.RecordBatch]:
+            for f, hs in plan:
+                offset = 0
+                for batch in read_baci_batches(f):
+                    yield _convert(batch, index, f, hs, offset)
+                    offset += batch.num_rows
+                rows_read[str(f)] = offset
+            mappings.extend(index.notes())
+
+        tables: dict[str, Frame] = {"country_codes": codes}
+        if plan:
+            tables["trade_flows"] = pa.RecordBatchReader.from_batches(OUT_SCHEMA, stream())
         return Parsed(
-            tables={"country_codes": codes}
-            | ({"trade_flows": pa.concat_tables(tables)} if tables else {}),
+            tables=tables,
             vintage="BACI " + ", ".join(sorted(versions)) + f"; country codes {codes_files[0].parent.name}",
-            rows_read=rows_read, mappings=tuple(notes))
+            rows_read=rows_read, mappings=mappings)
 
 
 def _is_codes(p: Path) -> bool:

@@ -26,7 +26,8 @@ import pyarrow as pa
 
 from econsec.errors import SourceNotFoundError
 
-Frame: TypeAlias = pd.DataFrame | pa.Table
+#: A table an adapter produces: in memory, or a stream DuckDB consumes batch by batch.
+Frame: TypeAlias = pd.DataFrame | pa.Table | pa.RecordBatchReader
 
 
 @dataclass(frozen=True)
@@ -45,12 +46,17 @@ class CodeMapping:
 
 @dataclass(frozen=True)
 class Parsed:
-    """Result of :meth:`Source.parse`."""
+    """Result of :meth:`Source.parse`.
+
+    A table may be a ``pa.RecordBatchReader`` for large files: the store consumes it batch by
+    batch inside the ingest transaction. Such an adapter fills ``rows_read`` and ``mappings``
+    (a list it owns) while the stream is read; the store reads both only after writing.
+    """
 
     tables: Mapping[str, Frame]
     vintage: str
     rows_read: Mapping[str, int]  # file path -> data records read
-    mappings: tuple[CodeMapping, ...] = field(default_factory=tuple)
+    mappings: Sequence[CodeMapping] = field(default_factory=tuple)
 
 
 class Source(ABC):
@@ -78,7 +84,7 @@ class Source(ABC):
         """Download the published files into ``dest`` (needs internet; never run in tests)."""
         dest.mkdir(parents=True, exist_ok=True)
         target = dest / Path(self.url.split("?")[0]).name
-        urllib.request.urlretrieve(self.url, target)  # noqa: S310 - the URL is the publisher's
+        urllib.request.urlretrieve(self.url, target)
         return [target]
 
 

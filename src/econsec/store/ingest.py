@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-import pandas as pd
+import duckdb
 import pyarrow as pa
 
 from econsec import __version__
 from econsec.errors import SourceNotFoundError, StoreError
-from econsec.sources.base import CodeMapping, Source
+from econsec.sources.base import CodeMapping, Frame, Source
 from econsec.store.store import DATA_TABLES, Store
 
 Status = Literal["loaded", "replaced", "unchanged"]
@@ -62,30 +62,52 @@ def _current(store: Store, source: str) -> tuple[set[str], str | None]:
     return {r[0] for r in rows}, (rows[0][1] if rows else None)
 
 
-def _insert(store: Store, table: str, frame: pd.DataFrame | pa.Table, source: str) -> int:
+def _guarded(reader: pa.RecordBatchReader, errors: list[BaseException]) -> pa.RecordBatchReader:
+    """Wrap a stream so that an error raised while DuckDB reads it keeps its own type."""
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from reader
+        except BaseException as e:
+            errors.append(e)
+            raise
+
+    return pa.RecordBatchReader.from_batches(reader.schema, batches())
+
+
+def _insert(store: Store, table: str, frame: Frame, source: str) -> int:
     if table not in DATA_TABLES:
         raise StoreError(f"adapter {source!r} produced unknown table {table!r}")
     cols = store.columns(table)
-    names = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+    if isinstance(frame, pa.RecordBatchReader):
+        names = list(frame.schema.names)
+    elif isinstance(frame, pa.Table):
+        names = list(frame.column_names)
+    else:
+        names = [str(c) for c in frame.columns]
     extra = [c for c in names if c not in cols]
     if extra:
         raise StoreError(f"adapter {source!r}: table {table!r} has no columns {extra}")
     absent = [c for c, (_, nullable) in cols.items()
-              if not nullable and c not in names and c != "source" and c != "mirror"]
+              if not nullable and c not in names and c not in ("source", "mirror")]
     if absent:
         raise StoreError(f"adapter {source!r}: table {table!r} needs columns {absent}")
-    n = frame.num_rows if isinstance(frame, pa.Table) else len(frame)
-    if n == 0:
-        return 0
+    errors: list[BaseException] = []
+    if isinstance(frame, pa.RecordBatchReader):
+        frame = _guarded(frame, errors)
     store.con.register("_ingest_frame", frame)
+    col_sql = ", ".join(f'"{c}"' for c in names)
     try:
-        col_sql = ", ".join(f'"{c}"' for c in names)
-        store.con.execute(
+        row = store.con.execute(
             f'INSERT INTO "{table}" ({col_sql}, source) SELECT {col_sql}, ? FROM _ingest_frame',
-            [source])
-    finally:
-        store.con.unregister("_ingest_frame")
-    return n
+            [source]).fetchone()
+    except duckdb.Error:
+        if errors:  # the adapter's own error (bad input found while streaming)
+            raise errors[0] from None
+        raise
+    # (On error the transaction is aborted and the registration is replaced by the next one.)
+    store.con.unregister("_ingest_frame")
+    return int(row[0]) if row else 0
 
 
 def ingest(store: Store, jobs: Sequence[tuple[Source, Sequence[Path]]], *,

@@ -1,0 +1,41 @@
+# econsec task runner. `make run` and `make test` are the README's two quick-start commands.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+
+.PHONY: run test test-fast lint bench setup clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Set up, ingest every dataset in the data directory, print the catalog.
+run: $(STAMP)
+	$(BIN)/econsec ingest
+	$(BIN)/econsec sources
+
+## Set up and run the full test suite (slow and reference tests included), then lint.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+## The fast subset (no slow or reference tests).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not reference"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,135 @@
+"""``econsec`` command line: ingest, sources, sql.
+
+Global options (before the command): ``--db``, ``--data-dir``, ``--json``. Errors econsec raises
+on purpose print one clear line and exit with status 1; usage errors exit with status 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from econsec import __version__
+from econsec.cli.render import emit, err, out
+from econsec.errors import EconsecError
+from econsec.services import catalog as svc
+from econsec.settings import Config
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="econsec: economic-security analytics on real trade data.")
+
+
+@dataclass(frozen=True)
+class Ctx:
+    config: Config
+    json: bool
+
+
+def _ctx(ctx: typer.Context) -> Ctx:
+    return ctx.obj  # type: ignore[no-any-return]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"econsec {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Store path (env ECONSEC_DB).")] = None,
+    data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory (env ECONSEC_DATA_DIR).")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    ctx.obj = Ctx(Config.resolve(data_dir=data_dir, db=db), json_)
+
+
+def fail(e: EconsecError) -> typer.Exit:
+    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
+    return typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    source: Annotated[str | None, typer.Argument(help="Source name (see `econsec sources --all`). Default: every dataset found.")] = None,
+    path: Annotated[str | None, typer.Argument(help="File or directory to read instead of the data directory.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-parse even when files are unchanged.")] = False,
+) -> None:
+    """Load datasets into the store in one atomic transaction (unchanged files are skipped)."""
+    c = _ctx(ctx)
+    try:
+        jobs = svc.plan(c.config, source, path)
+        with Progress(TextColumn("{task.description:<24}"), BarColumn(), TextColumn("{task.fields[stage]}"),
+                      TimeElapsedColumn(), console=err, disable=c.json, transient=False) as bar:
+            task = bar.add_task("ingest", total=len(jobs), stage="")
+            done = {"n": 0}
+
+            def progress(name: str, stage: str) -> None:
+                if stage in ("done", "unchanged"):
+                    done["n"] += 1
+                bar.update(task, description=name, stage=stage, completed=done["n"])
+
+            from econsec.store import Store
+            from econsec.store import ingest as do_ingest
+            with Store(c.config.db) as store:
+                outcomes = do_ingest(store, jobs, force=force, progress=progress)
+    except EconsecError as e:
+        raise fail(e) from e
+    df = pd.DataFrame([{"source": o.source, "status": o.status, "vintage": o.vintage,
+                        "files": len(o.files), "rows_read": o.rows_read,
+                        "rows_written": sum(o.rows_written.values()),
+                        "mapped_codes": len(o.mappings), "seconds": round(o.seconds, 2)}
+                       for o in outcomes])
+    emit(df, as_json=c.json, title=f"ingest into {c.config.db}")
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="List every registered adapter, ingested or not.")] = False,
+) -> None:
+    """The catalog: each ingested source with vintage, rows, sha256 and coverage."""
+    c = _ctx(ctx)
+    try:
+        if all_:
+            from econsec.sources import registry
+            df = pd.DataFrame([{"source": a.name, "title": a.title, "producer": a.producer,
+                                "licence": a.licence, "url": a.url,
+                                "files_found": len(a.discover(c.config.data_dir))}
+                               for a in registry.available()])
+        else:
+            from econsec.store import Store
+            with Store(c.config.db, read_only=True) as store:
+                df = svc.catalog(store)
+    except EconsecError as e:
+        raise fail(e) from e
+    if not c.json and not all_ and not df.empty:
+        df = df.assign(sha256=df["sha256"].str[:12])[
+            ["source", "vintage", "files", "rows_read", "rows", "coverage", "sha256"]]
+    emit(df, as_json=c.json, title=f"econsec sources ({c.config.db})")
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="A SQL query (the store is opened read-only).")],
+) -> None:
+    """Run a read-only SQL query on the store."""
+    c = _ctx(ctx)
+    try:
+        df = svc.run_sql(c.config, query)
+    except EconsecError as e:
+        raise fail(e) from e
+    emit(df, as_json=c.json)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

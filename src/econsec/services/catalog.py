@@ -1,0 +1,116 @@
+"""Ingest orchestration and the catalog of what the store holds."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from econsec.errors import SourceNotFoundError
+from econsec.settings import Config
+from econsec.sources import registry
+from econsec.sources.base import Source
+from econsec.store import DATA_TABLES, IngestOutcome, Store, ingest
+from econsec.store.ingest import Progress
+
+__all__ = ["catalog", "plan", "run_ingest", "run_sql"]
+
+
+def plan(config: Config, source: str | None = None,
+         path: str | Path | None = None) -> list[tuple[Source, list[Path]]]:
+    """Which adapters read which files.
+
+    No source: every registered adapter with files in the data directory. A source alone: its
+    files in the data directory. A source and a path: that file, or every file the adapter
+    recognises in that directory.
+    """
+    if source is None:
+        if not config.data_dir.is_dir():
+            raise SourceNotFoundError(f"data directory {config.data_dir} does not exist "
+                                      "(set --data-dir or ECONSEC_DATA_DIR)")
+        jobs = [(a, a.discover(config.data_dir)) for a in registry.available()]
+        return [(a, files) for a, files in jobs if files]
+    adapter = registry.get(source)
+    if path is None:
+        files = adapter.discover(config.data_dir)
+        if not files:
+            raise SourceNotFoundError(f"source {source!r}: no files matching {adapter.patterns} "
+                                      f"in {config.data_dir}")
+        return [(adapter, files)]
+    p = Path(path).expanduser().resolve()
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+    elif p.is_file():
+        files = [p]
+    else:
+        raise SourceNotFoundError(f"{p} does not exist")
+    return [(adapter, files)]
+
+
+def run_ingest(config: Config, source: str | None = None, path: str | Path | None = None, *,
+               force: bool = False, progress: Progress | None = None) -> list[IngestOutcome]:
+    """Plan and run one atomic ingest into the store at ``config.db``."""
+    jobs = plan(config, source, path)
+    with Store(config.db) as store:
+        return ingest(store, jobs, force=force, progress=progress)
+
+
+def _coverage(store: Store) -> pd.DataFrame:
+    """Per source: tables, first and last year found in any table with a year or period."""
+    parts = []
+    for table in DATA_TABLES:
+        cols = store.columns(table)
+        if "year" in cols:
+            span = "min(year), max(year)"
+        elif "period" in cols:
+            span = "min(year(period)), max(year(period))"
+        elif "effective_date" in cols:
+            span = "min(year(effective_date)), max(year(effective_date))"
+        else:
+            span = "NULL::INTEGER, NULL::INTEGER"
+        parts.append(f"SELECT source, '{table}' AS tbl, count(*) AS n, {span} FROM \"{table}\" GROUP BY source")
+    df = store.df(" UNION ALL ".join(parts))
+    df.columns = ["source", "tbl", "rows", "first_year", "last_year"]
+    return df
+
+
+def catalog(store: Store) -> pd.DataFrame:
+    """One row per ingested source: title, vintage, files, rows read and written, sha256, coverage.
+
+    ``sha256`` is the SHA-256 of the sorted per-file digests (one fingerprint per source); the
+    per-file digests are in ``ingest_log``.
+    """
+    log = store.df("""SELECT source, dataset, file, sha256, bytes, rows_read, vintage, ingested_at,
+                             econsec_version
+                      FROM ingest_log WHERE superseded_by IS NULL ORDER BY source, file""")
+    if log.empty:
+        return pd.DataFrame(columns=["source", "dataset", "vintage", "files", "rows_read", "rows",
+                                     "sha256", "coverage", "tables", "ingested_at"])
+    cov = _coverage(store)
+    cov = cov[cov["rows"] > 0]
+    rows = []
+    for src, g in log.groupby("source", sort=True):
+        c = cov[cov["source"] == src]
+        years = (f"{int(c['first_year'].min())}–{int(c['last_year'].max())}"
+                 if c["first_year"].notna().any() else "")
+        rows.append({
+            "source": src,
+            "dataset": g["dataset"].iloc[0],
+            "vintage": g["vintage"].iloc[0],
+            "files": len(g),
+            "rows_read": int(g["rows_read"].sum()),
+            "rows": int(c["rows"].sum()),
+            "sha256": hashlib.sha256("".join(sorted(g["sha256"])).encode()).hexdigest(),
+            "coverage": years,
+            "tables": ", ".join(f"{t}={n:,}" for t, n in zip(c["tbl"], c["rows"], strict=True)),
+            "ingested_at": str(g["ingested_at"].max()),
+        })
+    return pd.DataFrame(rows)
+
+
+def run_sql(config: Config, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
+    """Run ``sql`` on a read-only connection: statements that write fail."""
+    with Store(config.db, read_only=True) as store:
+        return store.df(sql, params)

@@ -59,6 +59,15 @@ class Parsed:
     mappings: Sequence[CodeMapping] = field(default_factory=tuple)
 
 
+def merge_mappings(notes: Sequence[CodeMapping]) -> tuple[CodeMapping, ...]:
+    """Sum the rows of identical mappings (same field, code, target and note), e.g. across files."""
+    rows: dict[tuple[str, str, str | None, str], int] = {}
+    for n in notes:
+        k = (n.field, n.code, n.mapped_to, n.note)
+        rows[k] = rows.get(k, 0) + n.rows
+    return tuple(CodeMapping(f, c, t, r, note) for (f, c, t, note), r in rows.items())
+
+
 class Source(ABC):
     """Base class of every adapter. Subclasses set the class attributes and implement ``parse``."""
 

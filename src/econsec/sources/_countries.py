@@ -24,11 +24,11 @@ from econsec.sources.base import CodeMapping
 def _resolve(values: pd.Series, table: Mapping[str, str | None], aggregates: Mapping[str, str | None],
              path: Path, field: str, expected: str, header_lines: int,
              note: str) -> tuple[pd.Series, list[CodeMapping]]:
-    uniq = pd.Series(values.dropna().unique())
+    uniq = pd.Series(values.dropna().unique(), dtype=object)
     known = uniq.isin(list(table)) | uniq.isin(list(aggregates))
     if not known.all():
         bad = uniq[~known].iloc[0]
-        i = int(np.flatnonzero((values == bad).to_numpy())[0])
+        i = int(np.flatnonzero(values.eq(bad).fillna(False).to_numpy(dtype=bool))[0])
         raise UnknownCodeError(path, expected, row=i + 1 + header_lines, field=field, got=bad)
     mapping = {**table, **aggregates}
     counts = values.value_counts()

@@ -30,7 +30,7 @@ class Ctx:
 
 
 def _ctx(ctx: typer.Context) -> Ctx:
-    return ctx.obj  # type: ignore[no-any-return]
+    return ctx.obj
 
 
 def _version(value: bool) -> None:

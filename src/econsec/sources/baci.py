@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 
 from econsec import reference
 from econsec.errors import InputError, UnknownCodeError
-from econsec.sources._read import diagnose_csv, read_csv
+from econsec.sources._read import Kind, diagnose_csv, read_csv
 from econsec.sources.base import CodeMapping, Frame, Parsed, Source
 
 HS_REVISIONS = {"92": "HS1992", "96": "HS1996", "02": "HS2002", "07": "HS2007", "12": "HS2012",
@@ -38,7 +38,7 @@ SPECIAL_CODES = {
     "697": ("XEF", "'Europe EFTA, nes': kept as econsec aggregate XEF"),
     "849": ("UMI", "'US Misc. Pacific Isds' mapped to ISO UMI (U.S. Minor Outlying Islands)"),
 }
-SCHEMA = {"t": "int", "i": "int", "j": "int", "k": "str", "v": "float", "q": "str"}
+SCHEMA: dict[str, Kind] = {"t": "int", "i": "int", "j": "int", "k": "str", "v": "float", "q": "str"}
 TYPES = {"t": pa.int16(), "i": pa.int32(), "j": pa.int32(), "k": pa.string(), "v": pa.float64(),
          "q": pa.string()}
 

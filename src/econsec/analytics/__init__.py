@@ -1,0 +1,1 @@
+"""Analytics: indicators, models and early warning over labelled frames from the store."""

@@ -25,3 +25,11 @@ def test_resolution_order(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.delenv("ECONSEC_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert Config.resolve().db == tmp_path / "xdg" / "econsec" / "econsec.duckdb"
+
+
+def test_every_source_documented() -> None:
+    from econsec.sources.registry import ADAPTERS
+
+    doc = (Path(__file__).parents[1] / "docs" / "sources.md").read_text()
+    for name in ADAPTERS:
+        assert f"| `{name}` |" in doc, f"source {name} missing from docs/sources.md"

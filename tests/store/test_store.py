@@ -64,6 +64,14 @@ def test_migrations_create_schema_and_reference(store: Store) -> None:
     assert store.migrate() == []  # reopening applies nothing
 
 
+def test_country_catalog_view(store: Store) -> None:
+    ingest(store, [(Baci(), BACI_FIX)])
+    row = store.df("SELECT * FROM country_catalog WHERE iso3 = 'TWN'").iloc[0]
+    assert row["baci_codes"] == "490" and row["iso_numeric"] == "158"
+    kor = store.df("SELECT groups FROM country_catalog WHERE iso3 = 'KOR'")["groups"].iloc[0]
+    assert kor.split(",") == ["IPEF", "OECD", "RCEP"]
+
+
 def test_reopen_keeps_data(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     with Store(db) as s:

@@ -41,4 +41,5 @@ def _reference(con: duckdb.DuckDBPyConnection) -> None:
 MIGRATIONS: tuple[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]], ...] = (
     (1, "core schema", _sql("0001_core.sql")),
     (2, "reference tables", _reference),
+    (3, "country catalog view", _sql("0003_country_catalog.sql")),
 )

@@ -131,5 +131,9 @@ def sql(
     emit(df, as_json=c.json)
 
 
+from econsec.cli import indicators as _indicators  # noqa: E402  (commands register on the app)
+
+_indicators.register(app)
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -43,3 +43,59 @@ def emit(df: pd.DataFrame, *, as_json: bool, title: str | None = None, max_rows:
     out.print(table)
     if len(df) > max_rows:
         out.print(f"[dim]{len(df) - max_rows:,} more rows (use --json for all)[/dim]")
+
+
+def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 40,
+                tables: tuple[str, ...] = ()) -> None:
+    """Write an IndicatorResult-like object (``frame``, ``tables``, ``provenance()``, ``summary()``).
+
+    Formats: ``table`` (provenance then rich tables, to the terminal), ``csv`` (provenance as
+    ``# key: value`` comment lines), ``json`` (``{"provenance", "rows", "tables"}``) and
+    ``parquet`` (needs ``--out``; provenance in the schema metadata under ``econsec``; further
+    tables beside it as ``<stem>.<table>.parquet``).
+    """
+    import io
+    from pathlib import Path
+
+    prov = result.provenance()
+    if fmt == "table":
+        out.print(f"[bold]{result.summary()}[/bold]", highlight=False)
+        emit(result.frame, as_json=False, max_rows=max_rows)
+        for name in tables:
+            if name in result.tables:
+                emit(result.tables[name], as_json=False, title=name, max_rows=max_rows)
+        return
+    if fmt == "json":
+        text = json.dumps({"provenance": prov, "rows": records(result.frame),
+                           "tables": {k: records(v) for k, v in result.tables.items()}},
+                          default=str, ensure_ascii=False)
+    elif fmt == "csv":
+        buf = io.StringIO()
+        for k, v in prov.items():
+            buf.write(f"# {k}: {v}\n")
+        result.frame.to_csv(buf, index=False)
+        text = buf.getvalue()
+    elif fmt == "parquet":
+        if not out_path:
+            raise ValueError("--format parquet needs --out PATH")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        def write(df: pd.DataFrame, path: Path) -> None:
+            t = pa.Table.from_pandas(df, preserve_index=False)
+            meta = {**(t.schema.metadata or {}), b"econsec": json.dumps(prov, default=str).encode()}
+            pq.write_table(t.replace_schema_metadata(meta), path)
+
+        base = Path(out_path)
+        write(result.frame, base)
+        for k, v in result.tables.items():
+            write(v, base.with_name(f"{base.stem}.{k}.parquet"))
+        err.print(f"wrote {base}")
+        return
+    else:
+        raise ValueError(f"format must be table, csv, json or parquet, got {fmt!r}")
+    if out_path:
+        Path(out_path).write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")

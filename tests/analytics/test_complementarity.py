@@ -1,0 +1,54 @@
+"""Michaely complementarity, Finger–Kreinin similarity, strategic complementarity (methods.md §3)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from econsec.analytics.indicators.complementarity import (
+    michaely_matrix,
+    similarity_matrix,
+    strategic_complementarity,
+)
+from econsec.analytics.indicators.concentration import concentration
+from tests.analytics.helpers import panel, random_flows, seeds
+
+
+def test_michaely_by_hand() -> None:
+    m = np.array([[50.0, 50.0, 0.0]])  # k's import shares 0.5, 0.5, 0
+    x = np.array([[20.0, 0.0, 20.0]])  # j's export shares 0.5, 0, 0.5
+    # TC = 100 − ½·(0 + 0.5 + 0.5)·100 = 50.
+    assert michaely_matrix(m, x)[0, 0] == pytest.approx(50.0)
+    assert michaely_matrix(m, m)[0, 0] == pytest.approx(100.0)
+
+
+def test_finger_kreinin_by_hand() -> None:
+    x = np.array([[60.0, 40.0, 0.0], [30.0, 30.0, 40.0], [0.0, 0.0, 5.0]])
+    xs = similarity_matrix(x)
+    # rows 0,1: Σ min(0.6,0.3)+min(0.4,0.3)+min(0,0.4) = 0.6 -> 60; rows 0,2 share nothing -> 0.
+    assert xs[0, 1] == pytest.approx(60.0) and xs[0, 2] == pytest.approx(0.0)
+    assert np.allclose(np.diag(xs), 100.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seeds)
+def test_similarity_is_symmetric_and_bounded(seed: int) -> None:
+    x = panel(random_flows(seed)).world_exports
+    xs = similarity_matrix(x)
+    assert np.allclose(xs, xs.T) and xs.min() >= -1e-9 and xs.max() <= 100 + 1e-9
+
+
+def test_strategic_complementarity_by_hand() -> None:
+    # KOR imports p1 from CHN 90, USA 10 (HHI 0.82, top supplier CHN, M^risk = 90).
+    # JPN exports p1: 60 to USA -> covers min(60, 90)/90 = 2/3 of the risky imports.
+    # KOR imports p2 from JPN 100: top supplier is the partner itself -> not "at risk".
+    p = panel([("CHN", "KOR", "p1", 90), ("USA", "KOR", "p1", 10), ("JPN", "USA", "p1", 60),
+               ("JPN", "KOR", "p2", 100)])
+    items, scores = strategic_complementarity(p, concentration(p), "KOR", "JPN")
+    assert items["product"].tolist() == ["p1"]
+    row = items.iloc[0]
+    assert row["top_supplier"] == "CHN" and row["imports_at_risk_usd"] == pytest.approx(90)
+    assert row["coverage"] == pytest.approx(2 / 3) and row["covered_usd"] == pytest.approx(60)
+    assert scores == {"coverage": pytest.approx(2 / 3), "covered_usd": 60.0,
+                      "imports_at_risk_usd": 90.0, "n_products": 1}

@@ -52,3 +52,23 @@ def test_strategic_complementarity_by_hand() -> None:
     assert row["coverage"] == pytest.approx(2 / 3) and row["covered_usd"] == pytest.approx(60)
     assert scores == {"coverage": pytest.approx(2 / 3), "covered_usd": 60.0,
                       "imports_at_risk_usd": 90.0, "n_products": 1}
+
+
+@settings(max_examples=25, deadline=None)
+@given(seeds)
+def test_all_pairs_equal_the_pair_function(seed: int) -> None:
+    from econsec.analytics.indicators.complementarity import strategic_scores_all
+
+    p = panel(random_flows(seed, n_countries=7, n_products=6))
+    conc = concentration(p)
+    flags = np.random.default_rng(seed).random(conc.imports.shape) < 0.3
+    cov, covered = strategic_scores_all(p, conc, flags=flags, hhi_threshold=0.5, block=3)
+    for a in p.countries[:4]:
+        for b in p.countries[:4]:
+            if a == b:
+                continue
+            _, s = strategic_complementarity(p, conc, a, b, flags=flags, hhi_threshold=0.5)
+            i, j = p.code(a), p.code(b)
+            assert covered[i, j] == pytest.approx(s["covered_usd"], rel=1e-12, abs=1e-9)
+            if s["imports_at_risk_usd"] > 0:
+                assert cov[i, j] == pytest.approx(s["coverage"], rel=1e-12)

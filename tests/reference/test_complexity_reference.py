@@ -84,3 +84,14 @@ def test_committed_reference_output_is_current() -> None:
     committed = pd.read_csv(HERE / "py_ecomplexity_0.5.3_sample.csv")
     pd.testing.assert_frame_equal(run().reset_index(drop=True), committed, check_dtype=False,
                                   rtol=1e-12)
+
+
+def test_long_frame_api_matches_reference(sample: pd.DataFrame) -> None:
+    from econsec.analytics.indicators.complexity import complexity_long
+
+    ours = complexity_long(sample, loc="origin", prod="hs92", val="export_val")
+    ref = pd.read_csv(HERE / "py_ecomplexity_0.5.3_sample.csv")
+    m = ours.merge(ref, on=["year", "origin", "hs92"], suffixes=("", "_ref"), validate="1:1")
+    assert len(m) == len(ref) == 600
+    for c in ("rca", "eci", "pci", "density", "coi", "cog"):
+        np.testing.assert_allclose(m[c], m[f"{c}_ref"], rtol=RTOL, atol=1e-12, err_msg=c)

@@ -98,16 +98,16 @@ def _insert(store: Store, table: str, frame: Frame, source: str) -> int:
     store.con.register("_ingest_frame", frame)
     col_sql = ", ".join(f'"{c}"' for c in names)
     try:
-        row = store.con.execute(
+        rows = store.con.execute(
             f'INSERT INTO "{table}" ({col_sql}, source) SELECT {col_sql}, ? FROM _ingest_frame',
-            [source]).fetchone()
+            [source]).fetchall()
     except duckdb.Error:
         if errors:  # the adapter's own error (bad input found while streaming)
             raise errors[0] from None
         raise
     # (On error the transaction is aborted and the registration is replaced by the next one.)
     store.con.unregister("_ingest_frame")
-    return int(row[0]) if row else 0
+    return int(rows[0][0]) if rows else 0
 
 
 def ingest(store: Store, jobs: Sequence[tuple[Source, Sequence[Path]]], *,
@@ -125,7 +125,7 @@ def ingest(store: Store, jobs: Sequence[tuple[Source, Sequence[Path]]], *,
     say = progress or (lambda _s, _t: None)
     outcomes: list[IngestOutcome] = []
     with store.transaction() as con:
-        ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0]  # type: ignore[index]
+        ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchall()[0][0]
         now = datetime.now()
         for src, paths in jobs:
             t0 = time.perf_counter()

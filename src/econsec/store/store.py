@@ -67,11 +67,11 @@ class Store:
     def schema_version(self) -> int:
         exists = self._con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-        ).fetchone()
-        if not exists or not exists[0]:
+        ).fetchall()[0]
+        if not exists[0]:
             return 0
-        row = self._con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._con.execute(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0])
 
     def migrate(self) -> list[int]:
         """Apply pending migrations, each atomically. Returns the versions applied."""

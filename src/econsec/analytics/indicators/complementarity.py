@@ -92,3 +92,35 @@ def strategic_complementarity(panel: TradePanel, conc: Concentration, a: str, b:
               "covered_usd": float(covered.sum()), "imports_at_risk_usd": total_risk,
               "n_products": int(len(pi))}
     return items, scores
+
+
+def strategic_scores_all(panel: TradePanel, conc: Concentration, *, flags: np.ndarray | None = None,
+                         hhi_threshold: float = 0.4, block: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Pair-level strategic complementarity for every ordered pair (A vulnerable, B supplies).
+
+    Returns ``(coverage, covered_usd)``, both C × C (rows A, columns B), with the same rule as
+    :func:`strategic_complementarity`: products where A is at risk, minus those whose top
+    supplier is B itself. Computed in blocks of ``block`` importers (memory block × C × P).
+    """
+    top = conc.top1_supplier
+    risky = np.nan_to_num(conc.hhi) > hhi_threshold
+    if flags is not None:
+        risky |= flags
+    risky &= top >= 0
+    r = np.where(risky, conc.imports * np.nan_to_num(conc.top1_share), 0.0)
+    x = panel.world_exports
+    c = panel.n_countries
+    covered = np.empty((c, c))
+    for s in range(0, c, block):
+        covered[s:s + block] = np.minimum(x[np.newaxis, :, :], r[s:s + block, np.newaxis, :]).sum(axis=2)
+    denom = np.repeat(r.sum(axis=1, keepdims=True), c, axis=1)
+    # Products whose top supplier is B do not count for the pair (A, B).
+    ai, pi = np.nonzero(risky)
+    bi = top[ai, pi]
+    np.subtract.at(covered, (ai, bi), np.minimum(x[bi, pi], r[ai, pi]))
+    np.subtract.at(denom, (ai, bi), r[ai, pi])
+    np.fill_diagonal(covered, 0.0)
+    np.fill_diagonal(denom, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        coverage = np.where(denom > 0, covered / denom, np.nan)
+    return coverage, covered

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
 Convention = Literal["py-ecomplexity", "stata"]
 CONVENTIONS: tuple[Convention, ...] = ("py-ecomplexity", "stata")
@@ -67,8 +68,32 @@ def proximity(mcp: np.ndarray, ubiquity: np.ndarray) -> np.ndarray:
     return np.minimum(phi, phi.T)
 
 
+def _second_eigenvectors(m: np.ndarray, div: np.ndarray, ubi: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, float]:
+    """k_c and k_p of the second eigenvalue of M̃, from a symmetric eigenproblem of the smaller side.
+
+    M̃^P = D_p⁻¹ Mᵀ D_c⁻¹ M is similar to AᵀA and M̃^C = D_c⁻¹ M D_p⁻¹ Mᵀ to AAᵀ, with
+    A = D_c^{-1/2} M D_p^{-1/2}; both share their non-zero eigenvalues. Solving the smaller
+    symmetric problem (``eigh``) gives the same vectors as py-ecomplexity's ``eig`` of M̃^P, at a
+    fraction of the cost, and k_c = D_c⁻¹ M k_p links the two (so PCI keeps ECI's scale).
+    """
+    sc, sp = np.sqrt(div), np.sqrt(ubi)
+    a = m / sc[:, np.newaxis] / sp[np.newaxis, :]
+    if m.shape[0] <= m.shape[1]:
+        vals, vecs = np.linalg.eigh(a @ a.T)
+        lam = float(vals[-2])
+        kc = vecs[:, -2] / sc
+        kp = (m / ubi[np.newaxis, :]).T @ kc / lam
+    else:
+        vals, vecs = np.linalg.eigh(a.T @ a)
+        lam = float(vals[-2])
+        kp = vecs[:, -2] / sp
+        kc = (m / div[:, np.newaxis]) @ kp
+    return kc, kp, lam
+
+
 def complexity(x: np.ndarray, *, threshold: float = 1.0,
-               convention: Convention = "py-ecomplexity") -> ComplexityArrays:
+               convention: Convention = "py-ecomplexity", outlook: bool = True) -> ComplexityArrays:
     """ECI, PCI, density, COI and COG of a location × product export matrix for one year.
 
     Parameters
@@ -76,6 +101,8 @@ def complexity(x: np.ndarray, *, threshold: float = 1.0,
     x : exports, shape (locations, products), non-negative, zeros for no trade.
     threshold : RCA at or above which M_cp = 1.
     convention : ``"py-ecomplexity"`` or ``"stata"`` (see module docstring).
+    outlook : also compute proximity-based density, COI and COG (False leaves them NaN: RCA,
+        ECI and PCI alone need no product-space matrix).
     """
     if convention not in CONVENTIONS:
         raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
@@ -86,23 +113,11 @@ def complexity(x: np.ndarray, *, threshold: float = 1.0,
     ubi = mcp.sum(axis=0)
     rows, cols = div > 0, ubi > 0
     m = mcp[np.ix_(rows, cols)]
-    m1 = m / div[rows, np.newaxis]  # row-normalised: D_c⁻¹ M
-    m2 = m / ubi[np.newaxis, cols]  # column-normalised: M D_p⁻¹
-    mpp = m2.T @ m1
-    vals, vecs = np.linalg.eig(mpp)
-    order = np.argsort(vals.real)
-    kp = np.real(vecs[:, order[-2]])
-    kc = m1 @ kp
+    kc, kp, lam = _second_eigenvectors(m, div[rows], ubi[cols])
     sign = np.sign(np.corrcoef(div[rows], kc)[0, 1])
     eci = np.full(x.shape[0], np.nan)
     pci = np.full(x.shape[1], np.nan)
     eci[rows], pci[cols] = sign * kc, sign * kp
-
-    phi = proximity(mcp, ubi)
-    if convention == "stata":
-        np.fill_diagonal(phi, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        density = mcp @ (phi.T / phi.sum(axis=1)[np.newaxis, :])
 
     mean = np.nanmean(eci)
     if convention == "py-ecomplexity":
@@ -112,6 +127,15 @@ def complexity(x: np.ndarray, *, threshold: float = 1.0,
         sd = np.nanstd(eci) * np.sqrt(n / (n - 1))
     eci_n = (eci - mean) / sd
     pci_n = (pci - mean) / sd
+    if not outlook:
+        nan_cp, nan_c = np.full(x.shape, np.nan), np.full(x.shape[0], np.nan)
+        return ComplexityArrays(rca=rca, mcp=mcp, diversity=div, ubiquity=ubi, eci=eci_n,
+                                pci=pci_n, density=nan_cp, coi=nan_c, cog=nan_cp, eigenvalue=lam)
+    phi = proximity(mcp, ubi)
+    if convention == "stata":
+        np.fill_diagonal(phi, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        density = mcp @ (phi.T / phi.sum(axis=1)[np.newaxis, :])
     pci0 = np.nan_to_num(pci)
     coi = ((density * (1 - mcp)) * pci0).sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -120,4 +144,36 @@ def complexity(x: np.ndarray, *, threshold: float = 1.0,
     coi_sd = np.std(coi) if convention == "py-ecomplexity" else np.std(coi, ddof=1)
     coi_n = (coi - coi.mean()) / coi_sd
     return ComplexityArrays(rca=rca, mcp=mcp, diversity=div, ubiquity=ubi, eci=eci_n, pci=pci_n,
-                            density=density, coi=coi_n, cog=cog, eigenvalue=float(vals.real[order[-2]]))
+                            density=density, coi=coi_n, cog=cog, eigenvalue=lam)
+
+
+def complexity_long(df: pd.DataFrame, *, time: str = "year", loc: str = "exporter",
+                    prod: str = "product", val: str = "value", threshold: float = 1.0,
+                    convention: Convention = "py-ecomplexity", outlook: bool = True) -> pd.DataFrame:
+    """Complexity for every year of a long frame (one row per year × location × product).
+
+    Returns one row per year × location × product of the rectangularised data (locations and
+    products with no exports that year are dropped, as both reference packages do), with rca,
+    mcp, eci, pci and, with ``outlook``, density, coi and cog.
+    """
+    pos = df[df[val] > 0]
+    lcode, locs = pd.factorize(pos[loc], sort=True)
+    pcode, prods = pd.factorize(pos[prod], sort=True)
+    years = pos[time].to_numpy()
+    values = pos[val].to_numpy(dtype=np.float64)
+    out = []
+    for t in np.unique(years):
+        sel = years == t
+        lu, li = np.unique(lcode[sel], return_inverse=True)
+        pu, pi = np.unique(pcode[sel], return_inverse=True)
+        x = np.bincount(li * len(pu) + pi, values[sel], minlength=len(lu) * len(pu))
+        r = complexity(x.reshape(len(lu), len(pu)), threshold=threshold, convention=convention,
+                       outlook=outlook)
+        n_l, n_p = len(lu), len(pu)
+        cols = {time: np.full(n_l * n_p, t), loc: np.repeat(np.asarray(locs)[lu], n_p),
+                prod: np.tile(np.asarray(prods)[pu], n_l), "rca": r.rca.ravel(),
+                "mcp": r.mcp.ravel(), "eci": np.repeat(r.eci, n_p), "pci": np.tile(r.pci, n_l)}
+        if outlook:
+            cols |= {"density": r.density.ravel(), "coi": np.repeat(r.coi, n_p), "cog": r.cog.ravel()}
+        out.append(pd.DataFrame(cols))
+    return pd.concat(out, ignore_index=True)

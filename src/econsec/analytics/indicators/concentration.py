@@ -42,7 +42,10 @@ def supplier_ranks(panel: TradePanel) -> tuple[np.ndarray, np.ndarray, np.ndarra
     Returns ``(order, key_sorted, rank)`` where ``rank`` is 0 for the largest supplier.
     """
     key = panel.importer.astype(np.int64) * panel.n_products + panel.product
-    order = np.lexsort((-panel.value, key))
+    if panel.sorted_by_importer:
+        order = np.arange(len(key))
+    else:
+        order = np.lexsort((-panel.value, key))
     ks = key[order]
     start = np.r_[True, ks[1:] != ks[:-1]]
     group_start = np.maximum.accumulate(np.where(start, np.arange(len(ks)), 0))

@@ -36,6 +36,8 @@ class TradePanel:
     vintage: str = ""
     mirror: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: rows are ordered by importer, product and value descending (lets kernels skip a sort)
+    sorted_by_importer: bool = False
 
     @property
     def n_countries(self) -> int:

@@ -104,3 +104,20 @@ def test_cli_formats_and_errors(db: Path, tmp_path: Path) -> None:
     assert r.exit_code == 1 and "years: [2019, 2020]" in r.stderr
     r = runner.invoke(app, ["--db", str(db), "critical-items", "XXX", "--year", "2019"])
     assert r.exit_code == 1 and "XXX is not in the comtrade_hs2 panel" in r.stderr
+
+
+def test_figure1_series_and_chart(db: Path, tmp_path: Path) -> None:
+    with Store(db, read_only=True) as s:
+        series = svc.vulnerability_series(s).frame
+        y19 = svc.vulnerability(s, year=2019).frame.set_index("country")["iv"]
+    assert set(series["country"]) == {"KOR", "JPN", "CHN", "USA", "DEU"}
+    assert sorted(series["year"].unique()) == [2019, 2020]
+    kor = series[(series.country == "KOR") & (series.year == 2019)]["iv"].iloc[0]
+    assert kor == pytest.approx(y19["KOR"], rel=1e-12)
+    png = tmp_path / "fig1.png"
+    r = runner.invoke(app, ["--db", str(db), "vulnerability", "--year", "2019", "--chart", str(png),
+                            "--format", "csv", "--out", str(tmp_path / "v.csv")])
+    assert r.exit_code == 0, r.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = pd.read_csv(tmp_path / "fig1.csv", comment="#")
+    assert len(data) == 10 and data["iv"].tolist() == pytest.approx(series["iv"].tolist())

@@ -16,6 +16,7 @@ def figure1(result: Any, path: str) -> None:
     fig, ax = plt.subplots(figsize=(7, 4))
     for country, g in df.groupby("country"):
         ax.plot(g["year"], g["iv"], marker="o", label=country)
+    ax.set_xticks(sorted(df["year"].unique()))
     ax.set_xlabel("year")
     ax.set_ylabel("import vulnerability (IV)")
     ax.set_title(f"Import vulnerability — {result.source}, {result.classification}")

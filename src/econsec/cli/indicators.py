@@ -63,7 +63,10 @@ def register(app: typer.Typer) -> None:
         if chart:
             from econsec.cli.charts import figure1
 
-            res = _run(ctx, lambda s: svc.vulnerability_series(s, source=source), "csv", chart + ".csv")
+            from pathlib import Path
+
+            data = str(Path(chart).with_suffix(".csv"))
+            res = _run(ctx, lambda s: svc.vulnerability_series(s, source=source), "csv", data)
             figure1(res, chart)
             err.print(f"wrote {chart}")
 

@@ -121,3 +121,15 @@ def test_figure1_series_and_chart(db: Path, tmp_path: Path) -> None:
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     data = pd.read_csv(tmp_path / "fig1.csv", comment="#")
     assert len(data) == 10 and data["iv"].tolist() == pytest.approx(series["iv"].tolist())
+
+
+def test_documented_korea_japan_results(db: Path) -> None:
+    """The numbers quoted in docs/indicators.md."""
+    with Store(db, read_only=True) as s:
+        v = svc.vulnerability(s, year=2019, min_imports_usd=1e10).frame.set_index("country")
+        c = svc.complementarity(s, "KOR", "JPN", year=2019).tables["scores"].set_index("direction")
+    assert len(v) == 43 and v.loc["JPN", "rank"] == 2 and v.loc["KOR", "rank"] == 6
+    ranks = v.loc[["JPN", "KOR", "CHN", "USA", "DEU"], "rank"].tolist()
+    assert ranks == sorted(ranks)  # Japan and Korea ahead of China, the U.S. and Germany
+    assert c.loc["JPN covers KOR", "coverage"] == pytest.approx(0.551, abs=0.0005)
+    assert c.loc["KOR covers JPN", "coverage"] == pytest.approx(0.140, abs=0.0005)

@@ -41,8 +41,8 @@ import os
 import re
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -201,6 +201,37 @@ def _api_get(params: Mapping[str, str]) -> pd.DataFrame:
     return df.reindex(columns=HS2_COLUMNS)
 
 
+@dataclass(frozen=True)
+class _Files:
+    tables: dict[str, pd.DataFrame]
+    rows_read: dict[str, int]
+    mappings: tuple[CodeMapping, ...]
+    span: str
+    classes: frozenset[str]
+
+
+def _parse_files(src: Source, paths: Sequence[Path], read: Callable[[Path], pd.DataFrame],
+                 field_names: Mapping[str, str] | None = None) -> _Files:
+    """Read each file (legacy field names after ``read``) into flows, codes and mappings."""
+    flows, codes, notes, rows_read = [], [], [], {}
+    years: set[int] = set()
+    classes: set[str] = set()
+    for p in (Path(x) for x in paths):
+        df = read(p)
+        rows_read[str(p)] = len(df)
+        f, c, n = comtrade_flows(df, p, field_names=field_names)
+        flows.append(f)
+        codes.append(c)
+        notes += n
+        years.update(int(y) for y in df["yr"].dropna().unique())
+        classes.update(df["pfCode"].unique())
+    if not flows:
+        raise SourceNotFoundError(f"source {src.name!r}: no files given")
+    return _Files({"trade_flows": pd.concat(flows, ignore_index=True),
+                   "country_codes": _country_codes(codes)}, rows_read, merge_mappings(notes),
+                  f"{min(years)}-{max(years)}" if years else "no rows", frozenset(classes))
+
+
 class ComtradeHs2(Source):
     name = "comtrade_hs2"
     title = "UN Comtrade HS2 exports by partner, 30 largest traders (legacy API records)"
@@ -210,25 +241,12 @@ class ComtradeHs2(Source):
     patterns = ("trade/comtrade_hs2_2019_2020/comtrade_hs2_exports_*.csv",)
 
     def parse(self, paths: Sequence[Path]) -> Parsed:
-        flows, codes, notes, rows_read = [], [], [], {}
-        years: set[int] = set()
-        for p in (Path(x) for x in paths):
-            df = read_csv(p, HS2_SCHEMA)
-            rows_read[str(p)] = len(df)
-            f, c, n = comtrade_flows(df, p)
-            flows.append(f)
-            codes.append(c)
-            notes += n
-            years.update(int(y) for y in df["yr"].dropna().unique())
-        if not flows:
-            raise SourceNotFoundError(f"source {self.name!r}: no files given")
-        span = f"{min(years)}-{max(years)}" if years else "no rows"
+        r = _parse_files(self, paths, lambda p: read_csv(p, HS2_SCHEMA))
         return Parsed(
-            tables={"trade_flows": pd.concat(flows, ignore_index=True),
-                    "country_codes": _country_codes(codes)},
-            vintage=f"UN Comtrade legacy API (cc=AG2, rg=2) as downloaded 2022; years {span}; "
-                    f"{len(rows_read)} reporter-year files",
-            rows_read=rows_read, mappings=merge_mappings(notes))
+            tables=r.tables,
+            vintage=f"UN Comtrade legacy API (cc=AG2, rg=2) as downloaded 2022; years {r.span}; "
+                    f"{len(r.rows_read)} reporter-year files",
+            rows_read=r.rows_read, mappings=r.mappings)
 
     def fetch(self, dest: Path) -> list[Path]:
         """Query the Comtrade API per reporter and year (HS2, exports, all partners incl. World)."""
@@ -255,27 +273,14 @@ class ComtradeSemiconductorEquipment(Source):
 
     def parse(self, paths: Sequence[Path]) -> Parsed:
         schema = {b: HS2_SCHEMA[f] for b, f in BULK_FIELDS.items()}
-        flows, codes, notes, rows_read = [], [], [], {}
-        years: set[int] = set()
-        classes: set[str] = set()
-        for p in (Path(x) for x in paths):
-            df = read_csv(p, schema, encoding="utf-8-sig").rename(columns=BULK_FIELDS)
-            rows_read[str(p)] = len(df)
-            f, c, n = comtrade_flows(df, p, field_names={v: k for k, v in BULK_FIELDS.items()})
-            flows.append(f)
-            codes.append(c)
-            notes += n
-            years.update(int(y) for y in df["yr"].dropna().unique())
-            classes.update(df["pfCode"].unique())
-        if not flows:
-            raise SourceNotFoundError(f"source {self.name!r}: no files given")
-        span = f"{min(years)}-{max(years)}" if years else "no rows"
+        r = _parse_files(self, paths,
+                         lambda p: read_csv(p, schema, encoding="utf-8-sig").rename(columns=BULK_FIELDS),
+                         field_names={v: k for k, v in BULK_FIELDS.items()})
         return Parsed(
-            tables={"trade_flows": pd.concat(flows, ignore_index=True),
-                    "country_codes": _country_codes(codes)},
-            vintage=f"UN Comtrade bulk CSV, HS as reported ({', '.join(sorted(classes))}), "
-                    f"years {span}; files {', '.join(sorted(Path(p).name for p in rows_read))}",
-            rows_read=rows_read, mappings=merge_mappings(notes))
+            tables=r.tables,
+            vintage=f"UN Comtrade bulk CSV, HS as reported ({', '.join(sorted(r.classes))}), "
+                    f"years {r.span}; files {', '.join(sorted(Path(p).name for p in r.rows_read))}",
+            rows_read=r.rows_read, mappings=r.mappings)
 
     def fetch(self, dest: Path) -> list[Path]:
         """Query the Comtrade API for the three HS6 codes, every reporter, World, per year."""

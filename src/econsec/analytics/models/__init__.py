@@ -1,0 +1,1 @@
+"""Economic models: structural-gravity general equilibrium (``gravity``) and the scenarios on them."""

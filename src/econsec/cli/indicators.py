@@ -61,9 +61,9 @@ def register(app: typer.Typer) -> None:
         _run(ctx, lambda s: svc.vulnerability(s, year=_year(s, source, year), source=source,
                                               min_imports_usd=min_imports), fmt, out, ("export_power",))
         if chart:
-            from econsec.cli.charts import figure1
-
             from pathlib import Path
+
+            from econsec.cli.charts import figure1
 
             data = str(Path(chart).with_suffix(".csv"))
             res = _run(ctx, lambda s: svc.vulnerability_series(s, source=source), "csv", data)

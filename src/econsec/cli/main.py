@@ -132,8 +132,10 @@ def sql(
 
 
 from econsec.cli import indicators as _indicators  # noqa: E402  (commands register on the app)
+from econsec.cli import scenarios as _scenarios  # noqa: E402
 
 _indicators.register(app)
+app.add_typer(_scenarios.app, name="scenario")
 
 if __name__ == "__main__":  # pragma: no cover
     app()

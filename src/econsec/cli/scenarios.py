@@ -1,0 +1,105 @@
+"""`econsec scenario list|show|run`: tariff and trade-agreement scenarios."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from econsec.cli.render import emit, err, out, records
+from econsec.errors import EconsecError
+
+app = typer.Typer(no_args_is_help=True, help="Tariff and trade-agreement scenarios (GE and PE).")
+
+
+def _fail(e: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
+    return typer.Exit(1)
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """The shipped presets (each also runs as NAME-retaliation)."""
+    from econsec.analytics.scenarios import preset_catalog
+
+    emit(preset_catalog(), as_json=ctx.obj.json, title="scenario presets")
+
+
+@app.command()
+def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Preset name or TOML file.")]) -> None:
+    """Every measure of a scenario with the source of its rate."""
+    from econsec.services.scenarios import resolve
+
+    try:
+        spec = resolve(name)
+    except EconsecError as e:
+        raise _fail(e) from e
+    if ctx.obj.json:
+        sys.stdout.write(json.dumps({"name": spec.name, "toml": spec.to_toml()}) + "\n")
+    else:
+        out.print(spec.describe(), highlight=False)
+
+
+@app.command()
+def run(ctx: typer.Context,
+        name: Annotated[str, typer.Argument(help="Preset name or TOML file.")],
+        model: Annotated[str, typer.Option("--model", help="ge | pe | both | all (all adds the 35-sector Caliendo–Parro model).")] = "both",
+        sigma: Annotated[float, typer.Option("--sigma", help="Elasticity of substitution for goods (trade elasticity σ − 1).")] = 5.0,
+        draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for 5–95 % bands (0 = none).")] = 0,
+        focus: Annotated[str, typer.Option("--focus", help="Comma-separated economies to report first.")] = "KOR,JPN",
+        top: Annotated[int, typer.Option("--top", help="HS10 diversion gains to list per focus economy.")] = 10,
+        fmt: Annotated[str, typer.Option("--format", help="table | json | csv (per-country table).")] = "table",
+        out_path: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None) -> None:
+    """Run a scenario: effects on the focus economies (GE with bands, PE in the U.S. market),
+    every economy's real income, third markets and the largest HS10 diversion gains."""
+    from econsec.services import scenarios as svc
+    from econsec.store import Store
+
+    if model not in svc.MODELS:
+        raise typer.BadParameter(f"--model must be one of {', '.join(svc.MODELS)}")
+    c = ctx.obj
+    who = [x.strip() for x in focus.split(",") if x.strip()]
+    try:
+        with Store(c.config.db, read_only=True) as store:
+            beta = None
+            spec = svc.resolve(name)
+            if spec.agreements:
+                beta = svc.rta_coefficient(store)
+            with err.status(f"running {spec.name} ({model})…"):
+                res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,  # type: ignore[arg-type]
+                                       rta_beta=beta)
+    except EconsecError as e:
+        raise _fail(e) from e
+    gains = {k: res.pe.top_diversion_gains(k, top) for k in who} if res.pe is not None else {}
+    fmt = "json" if c.json else fmt
+    if fmt == "json":
+        doc = {"provenance": res.provenance(), "focus": records(res.focus(who)),
+               "countries": records(res.countries()),
+               "third_markets": records(res.third_markets) if res.third_markets is not None else [],
+               "diversion_gains": {k: records(v) for k, v in gains.items()}}
+        text = json.dumps(doc, default=str, ensure_ascii=False) + "\n"
+        if out_path:
+            open(out_path, "w", encoding="utf-8").write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    if fmt == "csv":
+        text = res.countries().to_csv(index=False)
+        if out_path:
+            open(out_path, "w", encoding="utf-8").write(text)
+        else:
+            sys.stdout.write(text)
+        return
+    out.print(f"[bold]{res.summary()}[/bold]", highlight=False)
+    emit(res.focus(who), as_json=False, title="effects on " + ", ".join(who))
+    emit(res.countries().head(12), as_json=False, title="largest real-income losses (GE)")
+    if res.third_markets is not None:
+        tm = res.third_markets[res.third_markets["third_market"]]
+        emit(tm.groupby("exporter", as_index=False)[["change_musd"]].sum(), as_json=False,
+             title="exports to third markets (not USA, not CHN), change in million USD")
+        emit(tm[tm["exporter"] == "CHN"].head(8), as_json=False, title="where China's exports are diverted")
+    for k, g in gains.items():
+        emit(g[["product", "description", "imports_baseline", "diversion", "top_loser"]],
+             as_json=False, title=f"largest HS10 diversion gains for {k} in the U.S. market (USD)")

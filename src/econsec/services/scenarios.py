@@ -1,0 +1,254 @@
+"""Scenario runs: a scenario spec (preset name or TOML file) → general equilibrium, product-level
+partial equilibrium, and third-market effects.
+
+* **GE** — structural gravity in changes (exact hat algebra, Dekle–Eaton–Kortum 2008) calibrated
+  to WIOD 2013's 2011 table, the most recent year in the store with domestic flows: 40 economies
+  and the rest of the world, two sectors (goods = WIOD c1–c16, services = c17–c35), no
+  intermediate inputs, goods trade elasticity σ − 1 (σ = 5 by default, Head & Mayer 2014),
+  services 4; tariffs apply to goods and their revenue is rebated to the importer. Monte Carlo
+  over σ (and over the estimated RTA coefficient for agreement presets) gives 5–95 % bands.
+* **Multi-sector GE** (``model="all"``) — Caliendo & Parro (2015) on the same table with 35
+  sectors and input–output links, sector elasticities from CP 2015.
+* **PE** — WITS SMART on U.S. 2024 imports for consumption by HS10 × partner (Census), for the
+  measures the United States imposes.
+* **Third markets** — from the GE bilateral flows: where China's exports are diverted and how
+  Korea's and Japan's exports to markets other than the U.S. and China change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from econsec.analytics.models.multisector import MultiSectorModel, Shock, load_wiod
+from econsec.analytics.models.multisector.results import MultiSectorResults
+from econsec.analytics.models.pe.model import SmartModel
+from econsec.analytics.models.pe.results import SmartResult
+from econsec.analytics.scenarios import Scenario, load_preset, load_spec
+from econsec.analytics.scenarios.shocks import (product_frame, resolve_product_rates, rta_change,
+                                                sector_tariffs)
+from econsec.errors import EconsecError
+from econsec.store import Store
+
+Model = Literal["ge", "pe", "both", "all"]
+MODELS: tuple[Model, ...] = ("ge", "pe", "both", "all")
+GE_YEAR = 2011
+GOODS = tuple(f"c{i}" for i in range(1, 17))
+SERVICES_THETA = 4.0
+SIGMA_SD = 1.0
+SIGMA_RANGE = (2.0, 10.0)
+
+
+class ScenarioRunError(EconsecError):
+    """A scenario cannot run on the data in the store."""
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    """Everything one scenario run produced (read-only)."""
+
+    scenario: Scenario
+    sigma: float
+    ge: MultiSectorResults | None
+    bands: pd.DataFrame | None
+    multisector: MultiSectorResults | None
+    pe: SmartResult | None
+    third_markets: pd.DataFrame | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def countries(self) -> pd.DataFrame:
+        """Per economy: GE real income, exports and imports changes (%) with 5–95 % bands."""
+        if self.ge is None:
+            return pd.DataFrame()
+        f = self.ge.to_frame()
+        out = pd.DataFrame({
+            "country": f["country"], "real_income_pct": f["real_income_pct"],
+            "exports_pct": 100 * (f["exports_cf"] / f["exports_base"] - 1),
+            "imports_pct": 100 * (f["imports_cf"] / f["imports_base"] - 1),
+            "tariff_revenue_musd": f["tariff_revenue_cf"] - f["tariff_revenue_base"]})
+        if self.multisector is not None:
+            ms = self.multisector.to_frame().set_index("country")["real_income_pct"]
+            out["real_income_pct_multisector"] = out["country"].map(ms)
+        if self.bands is not None:
+            out = out.merge(self.bands, on="country", how="left")
+        return out.sort_values("real_income_pct", ignore_index=True)
+
+    def focus(self, countries: Sequence[str] = ("KOR", "JPN")) -> pd.DataFrame:
+        """The GE and PE effects on the named economies, one row each."""
+        c = self.countries()
+        rows = c[c["country"].isin(countries)].set_index("country") if len(c) else pd.DataFrame()
+        if self.pe is not None:
+            sup = self.pe.by_supplier().set_index("partner")
+            for k in countries:
+                if k in sup.index:
+                    rows.loc[k, "us_imports_change_musd_pe"] = sup.loc[k, "change"] / 1e6
+                    rows.loc[k, "us_imports_change_pct_pe"] = sup.loc[k, "pct_change"]
+        return rows.reset_index()
+
+    def provenance(self) -> dict[str, object]:
+        p: dict[str, object] = {"scenario": self.scenario.name, "title": self.scenario.title,
+                                "sigma": self.sigma, "notes": list(self.notes)}
+        if self.ge is not None:
+            p["ge"] = {"method": self.ge.method, "source": self.ge.source,
+                       "vintage": self.ge.vintage, "year": self.ge.year,
+                       "converged": self.ge.converged, "iterations": self.ge.iterations,
+                       "residual": self.ge.residual}
+        if self.multisector is not None:
+            p["multisector"] = {"method": self.multisector.method,
+                                "converged": self.multisector.converged,
+                                "iterations": self.multisector.iterations}
+        if self.pe is not None:
+            p["pe"] = self.pe.provenance()
+        return p
+
+    def summary(self, focus: Sequence[str] = ("KOR", "JPN")) -> str:
+        lines = [f"scenario {self.scenario.name}: {self.scenario.title}"]
+        if self.ge is not None:
+            lines.append(f"  GE: {self.ge.method} — {self.ge.source}, {self.ge.year}; converged "
+                         f"{self.ge.converged} in {self.ge.iterations} iterations (residual "
+                         f"{self.ge.residual:.1e}); σ = {self.sigma:g}")
+        if self.pe is not None:
+            lines.append(f"  PE: {self.pe.method}")
+            lines.append(f"      data: {self.pe.vintage}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+def resolve(name_or_path: str) -> Scenario:
+    """A preset by name, or a TOML file by path."""
+    p = Path(name_or_path)
+    return load_spec(p) if p.suffix == ".toml" or p.exists() else load_preset(name_or_path)
+
+
+def _sector_shock(spec: Scenario, model: MultiSectorModel) -> tuple[Shock, list[str]]:
+    cal = model.calibration
+    goods = [s for s in cal.sectors if s in GOODS or s == "goods"]
+    sh = sector_tariffs(spec, cal.countries, goods)
+    change = np.zeros((len(cal.countries), len(cal.countries), len(cal.sectors)))
+    pos = [cal.sectors.index(s) for s in goods]
+    change[:, :, pos] = sh.pct / 100.0
+    notes = list(sh.notes) + [f"{field_}: {', '.join(codes)} not in WIOD (inside ROW)"
+                              for field_, codes in sh.not_covered.items()]
+    return Shock.baseline(cal).with_tariff_change(change, label=spec.name), notes
+
+
+def _rta_factor(spec: Scenario, countries: Sequence[str], beta: float, theta: float) -> np.ndarray:
+    """d̂ = exp(−β·Δrta/θ) on newly treated pairs: PPML's exp(β·rta) scales trade as d^(−θ)."""
+    ch = rta_change(spec, countries).change.astype(float)
+    return np.exp(-beta * ch / theta)
+
+
+def _ge(store: Store, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
+        draws: int, seed: int, notes: list[str]) -> tuple[MultiSectorResults, pd.DataFrame | None]:
+    cal = load_wiod(store, GE_YEAR, sectors={f"c{i}": ("goods" if f"c{i}" in GOODS else "services")
+                                             for i in range(1, 36)})
+
+    def solve(sig: float, b: float | None) -> MultiSectorResults:
+        model = MultiSectorModel(cal, theta={"goods": sig - 1.0, "services": SERVICES_THETA},
+                                 intermediates="none")
+        shock, n = _sector_shock(spec, model)
+        if b is not None and spec.agreements:
+            f = _rta_factor(spec, cal.countries, b, sig - 1.0)
+            shock = Shock(shock.countries, shock.sectors, shock.trade_cost * f[:, :, None],
+                          shock.tariff, shock.label)
+        if not notes:
+            notes.extend(n)
+        return model.solve(shock)
+
+    central = solve(sigma, beta[0] if beta else None)
+    if draws <= 0:
+        return central, None
+    rng = np.random.default_rng(seed)
+    sig = np.clip(rng.normal(sigma, SIGMA_SD, draws), *SIGMA_RANGE)
+    bet = rng.normal(beta[0], beta[1], draws) if beta else [None] * draws
+    runs = [solve(float(s), None if b is None else float(b)).to_frame() for s, b in zip(sig, bet, strict=True)]
+    ri = np.stack([r["real_income_pct"].to_numpy() for r in runs])
+    ex = np.stack([(100 * (r["exports_cf"] / r["exports_base"] - 1)).to_numpy() for r in runs])
+    bands = pd.DataFrame({"country": runs[0]["country"],
+                          "real_income_pct_p5": np.percentile(ri, 5, axis=0),
+                          "real_income_pct_p95": np.percentile(ri, 95, axis=0),
+                          "exports_pct_p5": np.percentile(ex, 5, axis=0),
+                          "exports_pct_p95": np.percentile(ex, 95, axis=0)})
+    notes.append(f"bands: {draws} draws, σ ~ N({sigma:g}, {SIGMA_SD:g}²) clipped to {SIGMA_RANGE}"
+                 + (f"; β_rta ~ N({beta[0]:.3f}, {beta[1]:.3f}²)" if beta else ""))
+    return central, bands
+
+
+def _pe(store: Store, spec: Scenario, notes: list[str]) -> SmartResult | None:
+    if not any(m.imposer == "USA" for m in spec.measures):
+        notes.append("PE not run: no measure imposed by the United States (the product data are U.S. imports)")
+        return None
+    model = SmartModel.from_store(store)
+    b = model.baseline
+    partner = np.asarray(b.partners, dtype=object)[b.partner]
+    lines = pd.DataFrame({"importer": "USA",
+                          # EU-wide measures are stated per member: EUN rows take Germany's rates.
+                          "exporter": np.where(partner == "EUN", "DEU", partner),
+                          "product": np.asarray(b.products, dtype=object)[b.product],
+                          "base_pct": 100 * b.tariff})
+    extra = resolve_product_rates(product_frame(spec), lines, baseline_col="base_pct")
+    hit = extra != 0
+    shocks = pd.DataFrame({"partner": partner[hit], "product_prefix": lines["product"].to_numpy()[hit],
+                           "rate": b.tariff[hit] + extra[hit] / 100.0, "mode": "set"})
+    if (partner == "EUN").any():
+        notes.append("PE: the Census EU aggregate (EUN) takes the rates the scenario sets for Germany")
+    return model.run(shocks, name=spec.name)
+
+
+def third_markets(ge: MultiSectorResults, *, imposer: str = "USA", shocked: str = "CHN",
+                  exporters: Sequence[str] = ("CHN", "KOR", "JPN")) -> pd.DataFrame:
+    """Change in each exporter's sales to every market other than itself, million USD and %,
+    flagging the imposing and shocked markets (third markets are the rest)."""
+    p = ge.pairs()
+    p = p[p["exporter"].isin(exporters) & ~p["domestic"]].copy()
+    p["change_musd"] = p["trade_cf"] - p["trade_base"]
+    p["third_market"] = ~p["importer"].isin([imposer, shocked])
+    return p[["exporter", "importer", "third_market", "trade_base", "trade_cf", "change_musd",
+              "trade_pct"]].sort_values(["exporter", "change_musd"], ascending=[True, False],
+                                        ignore_index=True)
+
+
+def rta_coefficient(store: Store) -> tuple[float, float]:
+    """The RTA effect on trade (PPML coefficient and its standard error) for agreement presets.
+
+    Estimated on the AGTPA panel (Yotov et al. 2016) with exporter-year, importer-year and pair
+    fixed effects, domestic flows included.
+    """
+    from econsec.analytics.models.estimation import rta_effect
+
+    return rta_effect(store)
+
+
+def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigma: float = 5.0,
+                 draws: int = 0, seed: int = 2025, rta_beta: tuple[float, float] | None = None
+                 ) -> ScenarioRun:
+    """Run a scenario; ``rta_beta`` = (coefficient, standard error) for agreement presets."""
+    if model not in MODELS:
+        raise ScenarioRunError(f"model must be one of {MODELS}, got {model!r}")
+    if not sigma > 1:
+        raise ScenarioRunError(f"sigma must be > 1, got {sigma}")
+    spec = resolve(name_or_path)
+    notes: list[str] = []
+    if spec.agreements and rta_beta is None:
+        raise ScenarioRunError(f"{spec.name} changes trade agreements: it needs the estimated RTA "
+                               "coefficient (rta_beta)")
+    ge = bands = ms = third = None
+    if model in ("ge", "both", "all"):
+        ge, bands = _ge(store, spec, sigma, rta_beta, draws, seed, notes)
+        third = third_markets(ge)
+    if model == "all":
+        cal = load_wiod(store, GE_YEAR)
+        m = MultiSectorModel(cal, intermediates="io")
+        shock, _ = _sector_shock(spec, m)
+        if spec.agreements and rta_beta:
+            f = _rta_factor(spec, cal.countries, rta_beta[0], sigma - 1.0)
+            shock = Shock(shock.countries, shock.sectors, shock.trade_cost * f[:, :, None],
+                          shock.tariff, shock.label)
+        ms = m.solve(shock)
+    pe = _pe(store, spec, notes) if model in ("pe", "both", "all") else None
+    return ScenarioRun(spec, sigma, ge, bands, ms, pe, third, tuple(dict.fromkeys(notes)))

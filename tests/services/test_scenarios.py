@@ -1,0 +1,84 @@
+"""Scenario runs end to end on the real WIOD 2011 table and U.S. 2024 HS10 imports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from econsec.cli.main import app
+from econsec.services.scenarios import ScenarioRunError, run_scenario
+from econsec.sources.registry import get
+from econsec.store import Store, ingest
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
+    path = tmp_path_factory.mktemp("scen") / "s.duckdb"
+    wiod = get("wiod2013")
+    files = [f for f in wiod.discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
+    with Store(path) as s:
+        ingest(s, [(wiod, files)] + [(get(n), get(n).discover(data_dir))
+                                     for n in ("census_hs10", "hs_concordance")])
+    return path
+
+
+def test_zero_shock_returns_the_baseline(db: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "zero.toml"
+    spec.write_text('name = "zero"\ntitle = "no change"\n[[sources]]\nid = "x"\ncitation = "test"\n'
+                    '[[measures]]\nimposer = "USA"\ntargets = ["CHN"]\nrate = 0\nmode = "add"\nsource = "x"\n')
+    with Store(db, read_only=True) as s:
+        r = run_scenario(s, str(spec), model="ge")
+    c = r.countries()
+    assert r.ge is not None and r.ge.converged
+    np.testing.assert_allclose(c["real_income_pct"], 0.0, atol=1e-9)
+    np.testing.assert_allclose(c["exports_pct"], 0.0, atol=1e-9)
+
+
+def test_china_60(db: Path) -> None:
+    with Store(db, read_only=True) as s:
+        r = run_scenario(s, "china-60", model="both", draws=8, seed=1)
+    c = r.countries().set_index("country")
+    # A bilateral tariff lowers China's real income and exports and cuts U.S. imports from China.
+    assert c.loc["CHN", "real_income_pct"] < 0 and c.loc["CHN", "exports_pct"] < 0
+    pairs = r.ge.pairs().set_index(["exporter", "importer"])
+    assert pairs.loc[("CHN", "USA"), "trade_pct"] < -50
+    # ... and raises each partner's trade with third countries (diversion).
+    tm = r.third_markets
+    third = tm[tm["third_market"] & (tm["exporter"] == "CHN")]
+    assert (third["change_musd"] > 0).mean() > 0.9
+    assert pairs.loc[("KOR", "USA"), "trade_pct"] > 0 and pairs.loc[("JPN", "USA"), "trade_pct"] > 0
+    # Bands bracket the central estimate.
+    for k in ("KOR", "JPN", "CHN", "USA"):
+        assert c.loc[k, "real_income_pct_p5"] <= c.loc[k, "real_income_pct"] + 1e-12
+        assert c.loc[k, "real_income_pct"] <= c.loc[k, "real_income_pct_p95"] + 1e-12
+    # PE: China loses in the U.S. market, Korea and Japan gain, mostly at China's expense.
+    sup = r.pe.by_supplier().set_index("partner")
+    assert sup.loc["CHN", "change"] < 0 < sup.loc["KOR", "change"] and sup.loc["JPN", "change"] > 0
+    gains = r.pe.top_diversion_gains("KOR", 10)
+    assert (gains["top_loser"] == "CHN").all() and (gains["diversion"] > 0).all()
+
+
+def test_agreement_presets_need_a_coefficient(db: Path) -> None:
+    with Store(db, read_only=True) as s, pytest.raises(ScenarioRunError, match="RTA coefficient"):
+        run_scenario(s, "korea-joins-cptpp", model="ge")
+
+
+def test_cli_run_prints_korea_and_japan(db: Path) -> None:
+    r = runner.invoke(app, ["--db", str(db), "scenario", "run", "china-60", "--model", "both",
+                            "--draws", "4"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.stdout.split())
+    assert "effects on KOR, JPN" in text and "diversion gains for KOR" in text
+    assert "converged True" in text
+    r = runner.invoke(app, ["--db", str(db), "--json", "scenario", "run", "universal-10", "--model", "ge"])
+    doc = json.loads(r.stdout)
+    assert doc["provenance"]["ge"]["converged"] is True and doc["provenance"]["ge"]["year"] == 2011
+    assert {row["country"] for row in doc["focus"]} == {"KOR", "JPN"}
+    r = runner.invoke(app, ["--db", str(db), "scenario", "list"])
+    assert r.exit_code == 0 and "china-60" in r.stdout

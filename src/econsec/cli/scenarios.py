@@ -68,7 +68,7 @@ def run(ctx: typer.Context,
             if spec.agreements:
                 beta = svc.rta_coefficient(store)
             with err.status(f"running {spec.name} ({model})…"):
-                res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,  # type: ignore[arg-type]
+                res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,
                                        rta_beta=beta)
     except EconsecError as e:
         raise _fail(e) from e

@@ -30,8 +30,12 @@ from econsec.analytics.models.multisector.results import MultiSectorResults
 from econsec.analytics.models.pe.model import SmartModel
 from econsec.analytics.models.pe.results import SmartResult
 from econsec.analytics.scenarios import Scenario, load_preset, load_spec
-from econsec.analytics.scenarios.shocks import (product_frame, resolve_product_rates, rta_change,
-                                                sector_tariffs)
+from econsec.analytics.scenarios.shocks import (
+    product_frame,
+    resolve_product_rates,
+    rta_change,
+    sector_tariffs,
+)
 from econsec.errors import EconsecError
 from econsec.store import Store
 

@@ -24,7 +24,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     files = [f for f in wiod.discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
     with Store(path) as s:
         ingest(s, [(wiod, files)] + [(get(n), get(n).discover(data_dir))
-                                     for n in ("census_hs10", "hs_concordance")])
+                                     for n in ("census_hs10", "hs_concordance", "agtpa")])
     return path
 
 
@@ -67,6 +67,21 @@ def test_china_60(db: Path) -> None:
 def test_agreement_presets_need_a_coefficient(db: Path) -> None:
     with Store(db, read_only=True) as s, pytest.raises(ScenarioRunError, match="RTA coefficient"):
         run_scenario(s, "korea-joins-cptpp", model="ge")
+
+
+def test_korea_joins_cptpp(db: Path) -> None:
+    from econsec.services.scenarios import rta_coefficient
+
+    with Store(db, read_only=True) as s:
+        beta = rta_coefficient(s)
+        # Yotov et al. (2016), ch. 1 Table 3, column ENDOG: 0.557 (0.102).
+        assert beta[0] == pytest.approx(0.557, abs=5e-4) and beta[1] == pytest.approx(0.102, abs=5e-4)
+        r = run_scenario(s, "korea-joins-cptpp", model="ge", rta_beta=beta)
+    c = r.countries().set_index("country")
+    assert c.loc["KOR", "real_income_pct"] > 0 and c.loc["KOR", "exports_pct"] > 0
+    pairs = r.ge.pairs().set_index(["exporter", "importer"])["trade_pct"]
+    assert pairs[("KOR", "JPN")] > 0 and pairs[("JPN", "KOR")] > 0 and pairs[("KOR", "USA")] < 0
+    assert any("not in WIOD" in n and "VNM" in n for n in r.notes)
 
 
 def test_cli_run_prints_korea_and_japan(db: Path) -> None:

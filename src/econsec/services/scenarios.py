@@ -141,10 +141,30 @@ def _sector_shock(spec: Scenario, model: MultiSectorModel) -> tuple[Shock, list[
     return Shock.baseline(cal).with_tariff_change(change, label=spec.name), notes
 
 
-def _rta_factor(spec: Scenario, countries: Sequence[str], beta: float, theta: float) -> np.ndarray:
-    """d̂ = exp(−β·Δrta/θ) on newly treated pairs: PPML's exp(β·rta) scales trade as d^(−θ)."""
-    ch = rta_change(spec, countries).change.astype(float)
-    return np.exp(-beta * ch / theta)
+def baseline_rta(store: Store, countries: Sequence[str], year: int = 2006) -> np.ndarray:
+    """RTA membership in ``year`` from the AGTPA panel (exporter × importer; 0 where unknown)."""
+    df = store.df("SELECT exporter, importer, max(rta) AS rta FROM gravity_panel WHERE "
+                  "dataset = 'agtpa_yotov2016' AND year = ? GROUP BY ALL", [year])
+    idx = pd.Index(countries)
+    i, j = idx.get_indexer(df["exporter"]), idx.get_indexer(df["importer"])
+    ok = (i >= 0) & (j >= 0)
+    out = np.zeros((len(countries), len(countries)))
+    out[i[ok], j[ok]] = df["rta"].to_numpy(dtype=float)[ok]
+    return out
+
+
+def _with_rta(shock: Shock, spec: Scenario, beta: float, theta: float, notes: list[str],
+              base: np.ndarray | None) -> Shock:
+    """Goods trade costs d̂ = exp(−β·Δrta/θ) on newly treated pairs: PPML's exp(β·rta) scales
+    trade as d^(−θ). The RTA effect is estimated on manufacturing flows, so services are left out;
+    pairs already in an agreement in the AGTPA panel's last year (2006) do not change."""
+    rta = rta_change(spec, shock.countries, baseline_rta=base)
+    notes.extend(rta.notes)
+    factor = np.ones(shock.trade_cost.shape)
+    goods = [k for k, s in enumerate(shock.sectors) if s in GOODS or s == "goods"]
+    factor[:, :, goods] = np.exp(-beta * rta.change.astype(float) / theta)[:, :, None]
+    notes.extend(f"{f}: {', '.join(c)} not in WIOD (inside ROW)" for f, c in rta.not_covered.items())
+    return Shock(shock.countries, shock.sectors, shock.trade_cost * factor, shock.tariff, shock.label)
 
 
 def _ge(store: Store, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
@@ -152,14 +172,14 @@ def _ge(store: Store, spec: Scenario, sigma: float, beta: tuple[float, float] | 
     cal = load_wiod(store, GE_YEAR, sectors={f"c{i}": ("goods" if f"c{i}" in GOODS else "services")
                                              for i in range(1, 36)})
 
+    base_rta = baseline_rta(store, cal.countries) if spec.agreements else None
+
     def solve(sig: float, b: float | None) -> MultiSectorResults:
         model = MultiSectorModel(cal, theta={"goods": sig - 1.0, "services": SERVICES_THETA},
                                  intermediates="none")
         shock, n = _sector_shock(spec, model)
         if b is not None and spec.agreements:
-            f = _rta_factor(spec, cal.countries, b, sig - 1.0)
-            shock = Shock(shock.countries, shock.sectors, shock.trade_cost * f[:, :, None],
-                          shock.tariff, shock.label)
+            shock = _with_rta(shock, spec, b, sig - 1.0, n, base_rta)
         if not notes:
             notes.extend(n)
         return model.solve(shock)
@@ -223,7 +243,7 @@ def rta_coefficient(store: Store) -> tuple[float, float]:
     Estimated on the AGTPA panel (Yotov et al. 2016) with exporter-year, importer-year and pair
     fixed effects, domestic flows included.
     """
-    from econsec.analytics.models.estimation import rta_effect
+    from econsec.analytics.models.estimation.applications import rta_effect
 
     return rta_effect(store)
 
@@ -250,9 +270,8 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
         m = MultiSectorModel(cal, intermediates="io")
         shock, _ = _sector_shock(spec, m)
         if spec.agreements and rta_beta:
-            f = _rta_factor(spec, cal.countries, rta_beta[0], sigma - 1.0)
-            shock = Shock(shock.countries, shock.sectors, shock.trade_cost * f[:, :, None],
-                          shock.tariff, shock.label)
+            shock = _with_rta(shock, spec, rta_beta[0], sigma - 1.0, [],
+                              baseline_rta(store, cal.countries))
         ms = m.solve(shock)
     pe = _pe(store, spec, notes) if model in ("pe", "both", "all") else None
     return ScenarioRun(spec, sigma, ge, bands, ms, pe, third, tuple(dict.fromkeys(notes)))

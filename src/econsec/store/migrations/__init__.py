@@ -38,8 +38,20 @@ def _reference(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister(t)
 
 
-MIGRATIONS: tuple[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]], ...] = (
-    (1, "core schema", _sql("0001_core.sql")),
-    (2, "reference tables", _reference),
-    (3, "country catalog view", _sql("0003_country_catalog.sql")),
-)
+def _discover() -> tuple[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]], ...]:
+    """SQL files named ``NNNN_name.sql`` (version NNNN) plus the Python migrations, in order."""
+    found: dict[int, tuple[str, Callable[[duckdb.DuckDBPyConnection], None]]] = {
+        2: ("reference tables", _reference)}
+    for f in resources.files(__name__).iterdir():
+        if f.name.endswith(".sql") and f.name[:4].isdigit():
+            version = int(f.name[:4])
+            if version in found:
+                raise RuntimeError(f"two migrations with version {version}: {f.name}")
+            found[version] = (f.name[5:-4].replace("_", " "), _sql(f.name))
+    versions = sorted(found)
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migration versions must be 1..n without gaps, got {versions}")
+    return tuple((v, *found[v]) for v in versions)
+
+
+MIGRATIONS = _discover()

@@ -1,0 +1,104 @@
+"""`econsec gravity estimate|simulate`: structural gravity on a user's data or a store dataset."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from econsec.cli.render import emit, err, out
+from econsec.errors import EconsecError
+
+app = typer.Typer(no_args_is_help=True, help="Gravity estimation (PPML, HDFE) and GE simulation.")
+
+
+def _fail(e: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
+    return typer.Exit(1)
+
+
+def _pairs(spec: str) -> dict[tuple[str, str], float]:
+    """'CAN-JPN,JPN-CAN=1' or 'USA-CHN=0.25' → {(exp, imp): value}."""
+    try:
+        pairs, value = spec.rsplit("=", 1)
+        return {tuple(p.strip().split("-", 1)): float(value) for p in pairs.split(",")}  # type: ignore[misc]
+    except ValueError as e:
+        raise typer.BadParameter(f"expected EXP-IMP[,EXP-IMP…]=VALUE, got {spec!r}") from e
+
+
+Covariates = Annotated[str, typer.Option("--covariates", help="Comma-separated cost variables.")]
+DataOpt = Annotated[str | None, typer.Option("--data", help="CSV or Parquet file (exporter, importer, year, trade, covariates; Y and E optional).")]
+
+
+@app.command()
+def estimate(ctx: typer.Context, covariates: Covariates = "lndist,contig,common_lang,colony,rta,international",
+             data: DataOpt = None,
+             dataset: Annotated[str, typer.Option("--dataset", help="gravity_panel dataset in the store.")] = "agtpa_yotov2016",
+             years: Annotated[str | None, typer.Option("--years", help="Comma-separated years.")] = None,
+             fe: Annotated[str, typer.Option("--fe", help="exporter-importer | exporter-importer-pair | none.")] = "exporter-importer",
+             vcov: Annotated[str, typer.Option("--vcov", help="cluster-pair | cluster-directed-pair | robust | iid.")] = "cluster-pair") -> None:
+    """PPML with exporter(-year), importer(-year) and optional pair fixed effects."""
+    from econsec.services import gravity as svc
+    from econsec.store import Store
+
+    yrs = [int(y) for y in years.split(",")] if years else None
+    try:
+        if data:
+            res = svc.estimate(None, covariates=covariates.split(","), data=data, years=yrs,
+                               fixed_effects=fe, vcov=vcov)
+        else:
+            with Store(ctx.obj.config.db, read_only=True) as s:
+                res = svc.estimate(s, covariates=covariates.split(","), dataset=dataset, years=yrs,
+                                   fixed_effects=fe, vcov=vcov)
+    except (EconsecError, ValueError) as e:
+        raise _fail(e) from e
+    if not ctx.obj.json:
+        out.print(res.summary(), highlight=False)
+    else:
+        emit(res.to_frame().reset_index(), as_json=True)
+
+
+@app.command()
+def simulate(ctx: typer.Context, covariates: Covariates = "rta,contig,common_lang,lndist,international",
+             data: DataOpt = None,
+             dataset: Annotated[str, typer.Option("--dataset", help="gravity_panel dataset in the store.")] = "gegravity_sample_2006",
+             year: Annotated[int, typer.Option("--year")] = 2006,
+             sigma: Annotated[float, typer.Option("--sigma")] = 5.0,
+             reference: Annotated[str, typer.Option("--reference", help="Reference importer (its inward resistance is 1).")] = "DEU",
+             set_: Annotated[list[str] | None, typer.Option("--set", help="VAR:EXP-IMP[,EXP-IMP…]=VALUE, e.g. rta:CAN-JPN,JPN-CAN=1 (repeatable).")] = None,
+             tariff: Annotated[list[str] | None, typer.Option("--tariff", help="EXP-IMP[,…]=RATE, e.g. CHN-USA=0.25 (importer USA taxes CHN).")] = None,
+             closure: Annotated[str, typer.Option("--closure", help="endowment | gegravity.")] = "endowment",
+             stage: Annotated[str, typer.Option("--stage", help="conditional | full.")] = "full") -> None:
+    """Estimate cost coefficients, solve the baseline and a counterfactual (conditional and full GE)."""
+    from econsec.services import gravity as svc
+    from econsec.store import Store
+
+    sets: dict[str, dict[tuple[str, str], float]] = {}
+    for s in set_ or []:
+        var, _, rest = s.partition(":")
+        if not rest:
+            raise typer.BadParameter(f"--set expects VAR:EXP-IMP=VALUE, got {s!r}")
+        sets.setdefault(var, {}).update(_pairs(rest))
+    taxes: dict[tuple[str, str], float] = {}
+    for t in tariff or []:
+        taxes.update(_pairs(t))
+    try:
+        kw = dict(covariates=covariates.split(","), year=year, sigma=sigma, reference_importer=reference,
+                  set_values=sets, tariffs=taxes or None, full_ge=closure,
+                  tariff_revenue=closure != "gegravity")
+        if data:
+            est, res = svc.simulate(None, data=data, **kw)  # type: ignore[arg-type]
+        else:
+            with Store(ctx.obj.config.db, read_only=True) as st:
+                est, res = svc.simulate(st, dataset=dataset, **kw)  # type: ignore[arg-type]
+    except (EconsecError, ValueError) as e:
+        raise _fail(e) from e
+    frame = res.to_frame(stage)
+    if ctx.obj.json:
+        emit(frame, as_json=True)
+        return
+    out.print(est.summary(), highlight=False)
+    out.print(res.summary(), highlight=False)
+    cols = ["country", "exports_pct", "imports_pct", "real_gdp_pct", "welfare_pct", "factory_gate_price_pct"]
+    emit(frame[[c for c in cols if c in frame.columns]].sort_values("welfare_pct"), as_json=False,
+         title=f"{stage} GE, percent changes")

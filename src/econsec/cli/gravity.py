@@ -93,7 +93,9 @@ def simulate(ctx: typer.Context, covariates: Covariates = "rta,contig,common_lan
                 est, res = svc.simulate(st, dataset=dataset, **kw)  # type: ignore[arg-type]
     except (EconsecError, ValueError) as e:
         raise _fail(e) from e
-    frame = res.to_frame(stage)
+    if stage not in ("conditional", "full"):
+        raise typer.BadParameter("--stage must be conditional or full")
+    frame = res.to_frame("conditional" if stage == "conditional" else "full")
     if ctx.obj.json:
         emit(frame, as_json=True)
         return

@@ -16,8 +16,11 @@ import pandas as pd
 from econsec.analytics.models.estimation import PPML, PPMLResults
 from econsec.analytics.models.estimation import from_store as panel_from_store
 from econsec.analytics.models.gravity import Counterfactual, OneSectorGE
-from econsec.analytics.models.gravity.data import (GravityInputError, gravity_data_from_frame,
-                                                    gravity_data_from_store)
+from econsec.analytics.models.gravity.data import (
+    GravityInputError,
+    gravity_data_from_frame,
+    gravity_data_from_store,
+)
 from econsec.analytics.models.gravity.results import GEResults
 from econsec.errors import InputError
 from econsec.store import Store

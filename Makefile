@@ -37,6 +37,9 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest/run.py
 	$(BIN)/python benchmarks/indicators/run.py
+	$(BIN)/python benchmarks/gravity/ge_vs_gegravity.py
+	$(BIN)/python benchmarks/gravity/ppml_vs_gme.py
+	$(BIN)/python benchmarks/io/io_vs_pymrio.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

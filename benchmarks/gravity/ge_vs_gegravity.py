@@ -172,7 +172,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[30, 60, 100])
     ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--ref-python", default="/tmp/refvenv/bin/python")
+    ap.add_argument("--ref-python", default=sys.executable)
     a = ap.parse_args()
     coef = pd.read_csv(COEF_CSV).set_index("var")["coeff"]
     rows, ok = [], True

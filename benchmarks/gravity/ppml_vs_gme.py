@@ -136,7 +136,7 @@ def main() -> None:
     ap.add_argument("--countries", type=int, default=20)
     ap.add_argument("--years", type=int, default=20)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--ref-python", default="/tmp/refvenv/bin/python")
+    ap.add_argument("--ref-python", default=sys.executable)
     ap.add_argument("--gme-threads", type=int, default=1,
                     help="BLAS threads for gme (default 1: stable timings on a shared machine; "
                          "0 = BLAS default)")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,7 @@ def test_coefficients_are_gegravitys_documented_estimates() -> None:
         assert coef[k] == pytest.approx(v, abs=5e-7)
 
 
-REF_PYTHON = Path(os.environ.get("ECONSEC_REFVENV_PYTHON", "/tmp/refvenv/bin/python"))
+REF_PYTHON = Path(os.environ.get("ECONSEC_REFVENV_PYTHON", sys.executable))
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ Each is run ``--repeat`` times in interleaved rounds; the best time counts. The 
 absolute floor 1e-12 × the largest entry). Goal: econsec ≥ 5× faster.
 
 Usage: python benchmarks/io/io_vs_pymrio.py [--regions 50] [--sectors 40] [--repeat 5]
-       [--pymrio-python /tmp/pymriovenv/bin/python]      (or set PYMRIO_PYTHON)
+       [--pymrio-python PYTHON_WITH_PYMRIO]      (or set PYMRIO_PYTHON)
 Prints one JSON line.
 """
 
@@ -111,7 +111,7 @@ def main() -> None:
     p.add_argument("--sectors", type=int, default=40)
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--pymrio-python", default=os.environ.get("PYMRIO_PYTHON",
-                                                             "/tmp/pymriovenv/bin/python"))
+                                                             sys.executable))
     a = p.parse_args()
     R, N = a.regions, a.sectors
     Z, Y = generate(R, N)

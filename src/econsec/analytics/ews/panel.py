@@ -1,0 +1,180 @@
+"""Monthly import panels for the early-warning system, and the signal evaluation over them.
+
+A panel holds, for every watched item ``i = (importer, classification, product)``, the monthly
+imports by supplier ``m_{ipt}`` and the item total ``M_{it}``. Imports come from the importer's
+own import statistics; where the importer does not report in a source, the partner's reported
+exports to it are used instead (mirror flows: Japan's exports by destination give every
+destination's imports from Japan). Aggregate partners (WLD, EUN) are not suppliers; ``WLD``, when
+present, is the item total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from econsec.analytics.ews import signals as sg
+from econsec.analytics.ews.scoring import ScoringRules, level_codes, score
+from econsec.store import Store
+
+AGGREGATES = ("WLD", "EUN")
+#: Goods groups whose world price is a signal (Pink Sheet series; data, extend freely).
+PRICE_SERIES: dict[str, str] = {
+    "Mineral Fuels": "CRUDE_BRENT", "Petroleum": "CRUDE_BRENT", "Petroleum Products": "CRUDE_BRENT",
+    "(Petroleum Spirits)": "CRUDE_BRENT", "Lng": "NGAS_JP", "Lpg": "NGAS_JP", "Coal": "COAL_AUS",
+    "(Coal N.e.s)": "COAL_AUS", "Iron Ore And Concentrates": "IRON_ORE", "Soy Beans": "SOYBEANS",
+    "Nonferrous Metals": "COPPER", "Ore Of Nonferrous": "COPPER", "Cereals, Cereal Preparation": "MAIZE",
+}
+
+
+@dataclass(frozen=True)
+class MonthlyPanel:
+    """Imports of watched items by supplier: ``flows[i, p, t]`` and ``total[i, t]`` (source units)."""
+
+    items: pd.DataFrame          # importer, classification, product (row i)
+    partners: tuple[str, ...]    # supplier ISO3 (axis p)
+    months: pd.DatetimeIndex     # first day of each month (axis t)
+    flows: np.ndarray
+    total: np.ndarray
+    source: str
+    vintage: str
+
+    def upto(self, t: int) -> MonthlyPanel:
+        """The panel as known at month index ``t`` (periods after t removed)."""
+        return MonthlyPanel(self.items, self.partners, self.months[:t + 1],
+                            self.flows[..., :t + 1], self.total[:, :t + 1], self.source, self.vintage)
+
+
+def load_panel(store: Store, source: str, *, importers: Sequence[str] | None = None,
+               items: pd.DataFrame | None = None) -> MonthlyPanel:
+    """Load the monthly import panel of ``source`` (importer-reported, else mirror exports)."""
+    sql = """
+    WITH r AS (
+      SELECT importer, exporter, classification, product, year, month, value,
+             CASE WHEN flow = 'import' AND reporter = importer THEN 0 ELSE 1 END AS pref
+      FROM trade_flows WHERE source = ? AND month IS NOT NULL AND value IS NOT NULL
+        AND ((flow = 'import' AND reporter = importer) OR (flow = 'export' AND reporter = exporter))
+        AND importer NOT IN ('WLD', 'EUN'))
+    SELECT importer, exporter, classification, product, year, month, value FROM r
+    QUALIFY pref = min(pref) OVER (PARTITION BY importer, exporter, classification, product, year, month)
+    """
+    df = store.df(sql, [source])
+    if importers is not None:
+        df = df[df.importer.isin(list(importers))]
+    if items is not None:
+        keys = items[["importer", "classification", "product"]].drop_duplicates()
+        df = df.merge(keys, on=["importer", "classification", "product"])
+    v = store.df("SELECT string_agg(DISTINCT vintage, '; ') AS v FROM ingest_log "
+                 "WHERE source = ? AND superseded_by IS NULL", [source])
+    return panel_from_frame(df, source=source, vintage=str(v.v.iloc[0] or ""))
+
+
+def panel_from_frame(df: pd.DataFrame, *, source: str, vintage: str) -> MonthlyPanel:
+    """Build a panel from long rows (importer, exporter, classification, product, year, month, value)."""
+    df = df.copy()
+    df["period"] = pd.to_datetime(dict(year=df.year, month=df.month, day=1))
+    months = pd.date_range(df.period.min(), df.period.max(), freq="MS")
+    item_keys = df[["importer", "classification", "product"]].drop_duplicates().sort_values(
+        ["importer", "classification", "product"]).reset_index(drop=True)
+    ii = pd.MultiIndex.from_frame(item_keys).get_indexer(
+        pd.MultiIndex.from_frame(df[["importer", "classification", "product"]]))
+    tt = months.get_indexer(df.period)
+    sup = df.exporter.isin(AGGREGATES)
+    partners = tuple(sorted(df.exporter[~sup].unique()))
+    pp = pd.Index(partners).get_indexer(df.exporter[~sup])
+    flows = np.zeros((len(item_keys), len(partners), len(months)))
+    np.add.at(flows, (ii[~sup.values], pp, tt[~sup.values]), df.value[~sup].to_numpy(float))
+    total = flows.sum(axis=1)
+    w = (df.exporter == "WLD").values
+    if w.any():
+        wt = np.full(total.shape, np.nan)
+        wt[ii[w], tt[w]] = df.value[w].to_numpy(float)
+        total = np.where(np.isfinite(wt), wt, total)
+    return MonthlyPanel(item_keys, partners, months, flows, total, source, vintage)
+
+
+def evaluate(panel: MonthlyPanel, rules: ScoringRules, *, gprc: pd.DataFrame | None = None,
+             prices: pd.DataFrame | None = None, events: pd.DataFrame | None = None,
+             window: int = 36, last: int | None = None) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """All signals ``(item, time)``, the score and the level code for every month of ``panel``.
+
+    ``gprc``: columns country, period, value; ``prices``: series, period, value;
+    ``events``: importer, classification, product (NULL = any), start, end, severity (z-units).
+    Causal: month t uses data ≤ t only. ``last``: compute only the final ``last`` months (a live
+    scan); earlier months then score 0.
+    """
+    n_i, n_t = panel.total.shape
+    # share signals need 12 trailing months: a scan (``last``) computes them on the tail only
+    tail = n_t if last is None else min(n_t, last + 13)
+    shares = sg.supplier_shares(panel.flows[..., n_t - tail:])
+
+    def full(a: np.ndarray) -> np.ndarray:
+        out = np.full((n_i, n_t), np.nan)
+        out[:, n_t - tail:] = a
+        return out
+
+    sig: dict[str, np.ndarray] = {
+        "value_drop": sg.value_drop(panel.total, window, last=last),
+        "share_shift": full(sg.share_shift(shares)[0]),
+        "concentration_jump": full(sg.concentration_jump(shares)),
+    }
+    if gprc is not None and len(gprc):
+        g = gprc.pivot_table(index="country", columns="period", values="value")
+        g = g.reindex(index=list(panel.partners), columns=panel.months)
+        sig["supplier_gpr"] = full(sg.supplier_gpr(shares, g.to_numpy(float), window, last=last))
+    if prices is not None and len(prices):
+        p = prices.pivot_table(index="series", columns="period", values="value").reindex(
+            columns=panel.months)
+        spikes = sg.price_spike(p.to_numpy(float), window, last=last)
+        names = panel.items["product"].map(PRICE_SERIES)
+        rows = pd.Index(p.index).get_indexer(names.fillna(""))
+        ps = np.zeros((n_i, n_t))
+        ok = rows >= 0
+        ps[ok] = spikes[rows[ok]]
+        sig["price_spike"] = ps
+    if events is not None and len(events):
+        sig["policy_event"] = _event_matrix(panel, events)
+    s = score(sig, rules)
+    return sig, s, level_codes(s, rules)
+
+
+def _event_matrix(panel: MonthlyPanel, events: pd.DataFrame) -> np.ndarray:
+    out = np.zeros(panel.total.shape)
+    it = panel.items
+    for ev in events.itertuples(index=False):  # events are few (user-entered)
+        m = (it.importer == ev.importer).to_numpy()
+        for col in ("classification", "product"):
+            val = getattr(ev, col)
+            if isinstance(val, str) and val:
+                m &= (it[col] == val).to_numpy()
+        act = (panel.months >= pd.Timestamp(ev.start)) & (
+            panel.months <= pd.Timestamp(ev.end) if pd.notna(ev.end) else True)
+        out[np.ix_(m, np.asarray(act))] = np.maximum(out[np.ix_(m, np.asarray(act))], float(ev.severity))
+    return out
+
+
+def store_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """GPRC by country and monthly prices from the store (empty frames when not ingested)."""
+    g = store.df("SELECT country, period, value FROM risk_indices WHERE index_name = 'GPRC' "
+                 "AND country IS NOT NULL")
+    p = store.df("SELECT series, period, value FROM prices WHERE freq = 'M' AND series IN "
+                 f"({', '.join('?' * len(set(PRICE_SERIES.values())))})",
+                 sorted(set(PRICE_SERIES.values())))
+    for f in (g, p):
+        f["period"] = pd.to_datetime(f["period"])
+    return g, p
+
+
+def month_index(panel: MonthlyPanel, ym: str) -> int:
+    """Index of month ``YYYY-MM`` in the panel (the last month ≤ it)."""
+    t = int(np.searchsorted(panel.months.values, np.datetime64(pd.Timestamp(ym + "-01")), side="right")) - 1
+    if t < 0:
+        raise ValueError(f"{ym} is before the first month of {panel.source}")
+    return t
+
+
+__all__ = ["AGGREGATES", "PRICE_SERIES", "MonthlyPanel", "evaluate", "load_panel", "month_index",
+           "panel_from_frame", "store_inputs"]

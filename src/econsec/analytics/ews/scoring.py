@@ -1,0 +1,100 @@
+"""Risk score 0–100 per item × importer, its level and its explanation (thresholds as data).
+
+Each signal ``k`` gives a non-negative strength ``z_k`` (z-units, or share points rescaled to
+z-units by ``scale_k``). The score is the weighted, capped sum
+
+.. math:: S = 100 \\cdot \\min\\Bigl(1, \\sum_k w_k \\, \\frac{\\min(z_k / c_k, z_{cap})}{z_{cap}}\\Bigr)
+
+with weights ``w_k`` (summing to 1), per-signal scales ``c_k`` and cap ``z_cap``. Levels are
+``normal < watch ≤ S < warning ≤ S < critical ≤ S`` on the thresholds in :class:`ScoringRules`;
+an alert level above *normal* needs the score at or above ``watch`` in ``k`` of the last ``n``
+months (persistence filter). The explanation lists each signal with its value and contribution.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from econsec.analytics.ews.signals import persistence
+
+Level = Literal["normal", "watch", "warning", "critical"]
+LEVELS: tuple[Level, ...] = ("normal", "watch", "warning", "critical")
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "value_drop": 0.50, "share_shift": 0.15, "concentration_jump": 0.05,
+    "supplier_gpr": 0.10, "price_spike": 0.10, "policy_event": 0.10,
+}
+#: Divisors that put non-z signals on a z-like scale (share points: 0.10 shift ≈ 1 z).
+DEFAULT_SCALES: dict[str, float] = {"share_shift": 0.10, "concentration_jump": 0.05}
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """Weights, scales, cap, level thresholds and persistence (k of n) — all data."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    scales: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SCALES))
+    z_cap: float = 4.0
+    watch: float = 25.0
+    warning: float = 40.0
+    critical: float = 60.0
+    k: int = 1
+    n: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.watch <= self.warning <= self.critical <= 100:
+            raise ValueError("thresholds must satisfy 0 <= watch <= warning <= critical <= 100")
+        if self.z_cap <= 0:
+            raise ValueError("z_cap must be positive")
+        persistence(np.zeros(1, dtype=bool), self.k, self.n)  # validates k, n
+
+    def as_dict(self) -> dict[str, object]:
+        return {"weights": dict(self.weights), "scales": dict(self.scales), "z_cap": self.z_cap,
+                "watch": self.watch, "warning": self.warning, "critical": self.critical,
+                "k": self.k, "n": self.n}
+
+
+def contributions(signals: Mapping[str, np.ndarray], rules: ScoringRules) -> dict[str, np.ndarray]:
+    """Score points each signal contributes: ``100 w_k min(z_k/c_k, cap)/cap`` (NaN → 0)."""
+    out = {}
+    for name, z in signals.items():
+        w = rules.weights.get(name, 0.0)
+        zz = np.nan_to_num(np.asarray(z, dtype=float), nan=0.0) / rules.scales.get(name, 1.0)
+        out[name] = 100.0 * w * np.clip(zz, 0.0, rules.z_cap) / rules.z_cap
+    return out
+
+
+def score(signals: Mapping[str, np.ndarray], rules: ScoringRules) -> np.ndarray:
+    """The 0–100 score: sum of :func:`contributions`, capped at 100."""
+    parts = contributions(signals, rules)
+    total = sum(parts.values(), start=np.zeros(np.shape(next(iter(parts.values())))))
+    return np.minimum(total, 100.0)
+
+
+def level_codes(s: np.ndarray, rules: ScoringRules) -> np.ndarray:
+    """Level index (0 normal … 3 critical) per score, with the k-of-n filter on ``watch``.
+
+    Persistence runs along the last (time) axis.
+    """
+    s = np.asarray(s, dtype=float)
+    code = (s >= rules.watch).astype(np.int8) + (s >= rules.warning) + (s >= rules.critical)
+    if rules.k > 1 or rules.n > 1:
+        code = np.where(persistence(s >= rules.watch, rules.k, rules.n), code, 0)
+    return code.astype(np.int8)
+
+
+def explain(signals: Mapping[str, np.ndarray], index: tuple[int, ...] | int,
+            rules: ScoringRules) -> list[dict[str, float | str]]:
+    """Contributing signals at one position, largest first: ``[{signal, value, points}]``."""
+    parts = contributions(signals, rules)
+    rows: list[dict[str, float | str]] = []
+    for name, z in signals.items():
+        p = float(parts[name][index])
+        if p > 0:
+            rows.append({"signal": name, "value": round(float(np.asarray(z)[index]), 4),
+                         "points": round(p, 2)})
+    return sorted(rows, key=lambda r: -float(r["points"]))

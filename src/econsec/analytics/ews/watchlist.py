@@ -1,0 +1,51 @@
+"""Watchlists: items per importer with grade A–D and check frequency.
+
+Generated items follow the Korea 2021 rule of the critical-item screens (methods.md §1, §7): an
+item is watched when one supplier has at least ``min_share`` of the importer's imports over the
+last 12 months. Grades by that top share ``s``: A ``s ≥ 0.9``, B ``s ≥ 0.75``, C ``s ≥ 0.6``,
+D otherwise; check frequency A weekly, B bi-weekly, C monthly, D quarterly (Korea's scheme).
+Grade cut-offs are data (:data:`GRADE_CUTS`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from econsec.analytics.ews.panel import MonthlyPanel
+
+GRADE_CUTS: tuple[tuple[str, float], ...] = (("A", 0.9), ("B", 0.75), ("C", 0.6), ("D", 0.0))
+FREQUENCY: dict[str, str] = {"A": "weekly", "B": "biweekly", "C": "monthly", "D": "quarterly"}
+
+
+def grade(top_share: np.ndarray) -> np.ndarray:
+    """Grade A–D of each top-supplier share (see :data:`GRADE_CUTS`)."""
+    s = np.asarray(top_share, dtype=float)
+    out = np.full(s.shape, "D", dtype=object)
+    for g, cut in reversed(GRADE_CUTS):
+        out[s >= cut] = g
+    return out
+
+
+def generate(panel: MonthlyPanel, *, min_share: float = 0.5, months: int = 12,
+             importers: list[str] | None = None) -> pd.DataFrame:
+    """Watchlist of items whose top supplier had ≥ ``min_share`` of imports in the last ``months``.
+
+    Items with a single reported supplier (mirror data) are excluded: their share is 1 by
+    construction, not by dependence.
+    """
+    f = panel.flows[..., -months:].sum(axis=2)
+    tot = f.sum(axis=1)
+    n_sup = (f > 0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        top = np.where(tot > 0, f.max(axis=1) / np.where(tot > 0, tot, 1), 0.0)
+    keep = (top >= min_share) & (n_sup > 1)
+    if importers is not None:
+        keep &= panel.items.importer.isin(importers).to_numpy()
+    out = panel.items[keep].copy()
+    out["top_supplier"] = np.asarray(panel.partners, dtype=object)[f.argmax(axis=1)][keep]
+    out["top_share"] = top[keep]
+    out["grade"] = grade(top[keep])
+    out["frequency"] = out.grade.map(FREQUENCY)
+    out["origin"] = "generated"
+    return out.reset_index(drop=True)

@@ -1,0 +1,75 @@
+"""Supply disruptions: shortfall per importer before and after a response, alone or jointly.
+
+Suppliers F fail for n months (f = n/12 of a year). Importer b loses L_b = f Σ_{s∈F} x_bs Mt.
+Its spare capacity is R_b = f Σ_{s∉F} r_bs, where r_bs is b's unused capacity at s (its
+allotment minus its purchases; for a pooled allocation the pool's unused capacity at s is
+attributed to the buyers in proportion to their allotments). Share limits are waived in an
+emergency. Shortfalls:
+
+* no response          S_b = L_b
+* alone                S_b = max(0, L_b − R_b)
+* joint (swaps)        S = max(0, Σ_b L_b − Σ_b R_b),  S_b = S · L_b / Σ_b L_b
+
+The joint response re-allocates spare cargoes between the buyers (swaps, as in the KOGAS–JERA
+MoU, methods.md §8): buyer b covers L_b − S_b, first from its own spare R_b, the rest received
+from its partners' unused spare in proportion to what they have left. A joint response never
+does worse than acting alone, since Σ_b max(0, L_b − R_b) ≥ max(0, Σ_b L_b − Σ_b R_b).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def buyer_slack(x: np.ndarray, allotment: np.ndarray, *, pooled: bool) -> np.ndarray:
+    """r_bs: unused capacity by buyer and supplier (Mt/yr), never negative."""
+    if not pooled:
+        return np.maximum(allotment - x, 0.0)
+    cap = allotment.sum(axis=0)
+    pool_slack = np.maximum(cap - x.sum(axis=0), 0.0)
+    w = np.divide(allotment, cap, out=np.zeros_like(allotment, dtype=float), where=cap > 0)
+    return w * pool_slack[None, :]
+
+
+def respond(lost: np.ndarray, spare: np.ndarray) -> pd.DataFrame:
+    """Shortfall by buyer with no response, alone and jointly, and the swaps (arrays by buyer).
+
+    Returns columns lost_mt, spare_mt, shortfall_none, shortfall_alone, shortfall_joint,
+    own_cover_mt, swap_in_mt, swap_out_mt (one row per buyer, positional).
+    """
+    lost = np.asarray(lost, dtype=float)
+    spare = np.asarray(spare, dtype=float)
+    alone = np.maximum(lost - spare, 0.0)
+    tot_lost = lost.sum()
+    short_total = max(tot_lost - spare.sum(), 0.0)
+    joint = short_total * lost / tot_lost if tot_lost > 0 else np.zeros_like(lost)
+    cover = lost - joint
+    own = np.minimum(cover, spare)
+    swap_in = cover - own
+    left = spare - own
+    swap_out = left * (swap_in.sum() / left.sum()) if left.sum() > 0 else np.zeros_like(left)
+    return pd.DataFrame({"lost_mt": lost, "spare_mt": spare, "shortfall_none": lost,
+                         "shortfall_alone": alone, "shortfall_joint": joint,
+                         "own_cover_mt": own, "swap_in_mt": swap_in, "swap_out_mt": swap_out})
+
+
+def disrupt(x: np.ndarray, slack: np.ndarray, failed: np.ndarray, months: float) -> pd.DataFrame:
+    """Loss of the suppliers ``failed`` (bool mask) for ``months`` months: see :func:`respond`."""
+    f = float(months) / 12.0
+    failed = np.asarray(failed, dtype=bool)
+    lost = f * x[:, failed].sum(axis=1)
+    spare = f * slack[:, ~failed].sum(axis=1)
+    return respond(lost, spare)
+
+
+def worst_case(x: np.ndarray, slack: np.ndarray) -> pd.DataFrame:
+    """Shortfall (Mt/yr) when each single supplier fails for a year, alone and jointly.
+
+    Returns one row per supplier (positional): lost_mt, shortfall_alone, shortfall_joint.
+    """
+    spare = slack.sum(axis=1, keepdims=True) - slack            # buyer × failed supplier
+    alone = np.maximum(x - spare, 0.0).sum(axis=0)
+    joint = np.maximum(x.sum(axis=0) - spare.sum(axis=0), 0.0)
+    return pd.DataFrame({"lost_mt": x.sum(axis=0), "shortfall_alone": alone,
+                         "shortfall_joint": joint})

@@ -1,0 +1,177 @@
+"""Joint LNG procurement: a linear programme solved by HiGHS (``scipy.optimize.linprog``).
+
+Buyers b ∈ B (e.g. Korea, Japan) buy x_bs ≥ 0 Mt/yr from suppliers s. For a *pool* of buyers P
+(one buyer alone = "separate"; both together = "pooled"):
+
+    min  Σ_{b∈P,s} κ (p_bs + λ w_s) x_bs                         (bn USD / yr)
+    s.t. Σ_s x_bs = D_b                                  demand, each b ∈ P
+         Σ_{b∈P} x_bs ≤ K_Ps                             supplier capacity available to P
+         Σ_{b∈P} x_bs ≤ α Σ_{b∈P} D_b                    maximum share per supplier
+         Σ_{b∈P} Σ_{s∈H} x_bs ≤ β Σ_{b∈P} D_b            maximum share through Hormuz (H)
+         x_bs ≥ m_bs                                     contract minimums
+
+with p_bs the delivered price ($/MMBtu), w_s the supplier risk weight (portfolio.risk_weights),
+λ the risk penalty ($/MMBtu per unit of w) and κ = e/1000 (e MMBtu per tonne; Mt × $/MMBtu → bn
+USD). Separately each buyer gets the allotment K_bs of the capacity with Σ_b K_bs = K_s, so every
+pair of separate solutions is feasible for the pool and the pooled cost is never higher: the
+gain from pooling is the cost difference, plus the fall in HHI and in the worst single-supplier
+shortfall (disruption.py). Pooling relaxes the share limits from each buyer to the pool, which
+is what joint purchasing with swaps (the KOGAS–JERA MoU, methods.md §8) allows.
+
+When the LP is infeasible an elastic copy (a slack on every row, minimise Σ slack) names the
+constraints that cannot all hold and by how much.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from econsec.analytics.lng.results import LngError
+
+Mode = Literal["separate", "pooled"]
+MODES: tuple[str, ...] = ("separate", "pooled")
+MMBTU_PER_TONNE = 52.14  # Centrica–Sabine Pass SPA: 91.25 million MMBtu ≈ 1.75 Mtpa
+
+
+@dataclass(frozen=True)
+class ProcurementSpec:
+    """Inputs of the procurement LP (arrays buyer × supplier; Mt/yr, $/MMBtu).
+
+    buyers, suppliers : labels; price : p_bs; risk_weight : w_s; demand : D_b;
+    allotment : K_bs (pooled capacity K_s = Σ_b K_bs); minimum : m_bs; route : H mask;
+    max_share : α; max_route_share : β; risk_penalty : λ; mmbtu_per_t : e.
+    """
+
+    buyers: tuple[str, ...]
+    suppliers: tuple[str, ...]
+    price: np.ndarray
+    risk_weight: np.ndarray
+    demand: np.ndarray
+    allotment: np.ndarray
+    minimum: np.ndarray
+    route: np.ndarray
+    max_share: float = 0.30
+    max_route_share: float = 0.30
+    risk_penalty: float = 0.5
+    mmbtu_per_t: float = MMBTU_PER_TONNE
+
+    def __post_init__(self) -> None:
+        nb, ns = len(self.buyers), len(self.suppliers)
+        for name in ("price", "allotment", "minimum"):
+            if np.shape(getattr(self, name)) != (nb, ns):
+                raise LngError(f"{name} must be buyers × suppliers = {(nb, ns)}, "
+                               f"got {np.shape(getattr(self, name))}")
+        for name, n in (("risk_weight", ns), ("route", ns), ("demand", nb)):
+            if np.shape(getattr(self, name)) != (n,):
+                raise LngError(f"{name} must have length {n}")
+        if not (0 < self.max_share <= 1 and 0 <= self.max_route_share <= 1):
+            raise LngError("max_share must be in (0, 1] and max_route_share in [0, 1]")
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Solution for one pool: x (buyer × supplier, Mt/yr), cost (bn USD) and diagnostics."""
+
+    buyers: tuple[str, ...]
+    x: np.ndarray
+    cost_bn: float
+    status: int
+    iterations: int
+    residual: float
+    message: str
+
+
+def _rows(spec: ProcurementSpec, idx: np.ndarray, cap: np.ndarray
+          ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str]]:
+    """Constraint rows of the LP for buyers ``idx`` (variables x_bs row-major)."""
+    nb, ns = len(idx), len(spec.suppliers)
+    names = [spec.buyers[i] for i in idx]
+    dtot = float(spec.demand[idx].sum())
+    a_eq = np.kron(np.eye(nb), np.ones((1, ns)))
+    b_eq = spec.demand[idx].astype(float)
+    eq_names = [f"demand {b} = {d:.4g} Mt" for b, d in zip(names, b_eq, strict=True)]
+    col_sum = np.kron(np.ones((1, nb)), np.eye(ns))
+    route = np.kron(np.ones((1, nb)), spec.route.astype(float)[None, :])
+    a_ub = np.vstack([col_sum, col_sum, route, -np.eye(nb * ns)])
+    b_ub = np.concatenate([cap, np.full(ns, spec.max_share * dtot), [spec.max_route_share * dtot],
+                           -spec.minimum[idx].ravel()])
+    ub_names = ([f"capacity {s} ≤ {k:.4g} Mt" for s, k in zip(spec.suppliers, cap, strict=True)]
+                + [f"max share {spec.max_share:.0%} for {s}" for s in spec.suppliers]
+                + [f"max route share {spec.max_route_share:.0%} through Hormuz"]
+                + [f"contract minimum {b}–{s} ≥ {m:.4g} Mt" for b in names
+                   for s, m in zip(spec.suppliers, spec.minimum[idx[names.index(b)]], strict=True)])
+    return a_ub, b_ub, ub_names, a_eq, b_eq, eq_names
+
+
+def _explain(a_ub: np.ndarray, b_ub: np.ndarray, ub_names: list[str], a_eq: np.ndarray,
+             b_eq: np.ndarray, eq_names: list[str]) -> str:
+    """Elastic relaxation: minimise Σ slack; name the rows whose slack is positive.
+
+    Demand slack costs 10× so that the relaxation names the supply-side rows that bind before
+    it falls back on "demand cannot be met".
+    """
+    n, mu, me = a_ub.shape[1], a_ub.shape[0], a_eq.shape[0]
+    c = np.concatenate([np.zeros(n), np.ones(mu), np.full(2 * me, 10.0)])
+    a1 = np.hstack([a_ub, -np.eye(mu), np.zeros((mu, 2 * me))])
+    a2 = np.hstack([a_eq, np.zeros((me, mu)), np.eye(me), -np.eye(me)])
+    r = linprog(c, A_ub=a1, b_ub=b_ub, A_eq=a2, b_eq=b_eq, method="highs")
+    if r.status != 0:
+        return "the elastic relaxation failed too: " + r.message
+    s = r.x[n:]
+    viol = [(ub_names[i], s[i]) for i in range(mu) if s[i] > 1e-9]
+    viol += [(eq_names[j], s[mu + j] + s[mu + me + j]) for j in range(me)
+             if s[mu + j] + s[mu + me + j] > 1e-9]
+    return "; ".join(f"{nm} (violated by {v:.4g} Mt)" for nm, v in viol)
+
+
+def solve_pool(spec: ProcurementSpec, idx: np.ndarray, cap: np.ndarray) -> Allocation:
+    """Solve the LP for the buyers ``idx`` with supplier capacities ``cap`` (Mt/yr)."""
+    idx = np.asarray(idx, dtype=int)
+    kappa = spec.mmbtu_per_t / 1000.0
+    unit = spec.price[idx] + spec.risk_penalty * spec.risk_weight[None, :]
+    a_ub, b_ub, ub_names, a_eq, b_eq, eq_names = _rows(spec, idx, cap)
+    r = linprog(kappa * unit.ravel(), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq,
+                bounds=(0, None), method="highs")
+    names = tuple(spec.buyers[i] for i in idx)
+    if r.status == 2:
+        why = _explain(a_ub, b_ub, ub_names, a_eq, b_eq, eq_names)
+        raise LngError(f"procurement LP for {'+'.join(names)} is infeasible; "
+                       f"the constraints that cannot all hold: {why}")
+    if r.status != 0:
+        raise LngError(f"HiGHS did not solve the procurement LP ({r.message})")
+    x = r.x.reshape(len(idx), -1)
+    resid = max(float(np.max(a_ub @ r.x - b_ub, initial=0.0)),
+                float(np.max(np.abs(a_eq @ r.x - b_eq), initial=0.0)))
+    cost = float(kappa * np.sum(spec.price[idx] * x))
+    return Allocation(names, x, cost, int(r.status), int(r.nit), resid, str(r.message))
+
+
+def solve(spec: ProcurementSpec, mode: Mode) -> list[Allocation]:
+    """Separate: one LP per buyer with its allotment K_bs; pooled: one LP with K_s = Σ_b K_bs."""
+    if mode not in MODES:
+        raise LngError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if mode == "separate":
+        return [solve_pool(spec, np.array([i]), spec.allotment[i])
+                for i in range(len(spec.buyers))]
+    return [solve_pool(spec, np.arange(len(spec.buyers)), spec.allotment.sum(axis=0))]
+
+
+def stack(spec: ProcurementSpec, allocs: list[Allocation]) -> np.ndarray:
+    """The buyer × supplier matrix of a list of pool solutions (in spec.buyers order)."""
+    rows = {b: a.x[i] for a in allocs for i, b in enumerate(a.buyers)}
+    return np.vstack([rows[b] for b in spec.buyers])
+
+
+def allocation_frame(spec: ProcurementSpec, x: np.ndarray, mode: str) -> pd.DataFrame:
+    """Long table mode, buyer, supplier, mt, share, price_usd_mmbtu (rows with x > 0)."""
+    b, s = np.meshgrid(np.arange(len(spec.buyers)), np.arange(len(spec.suppliers)), indexing="ij")
+    df = pd.DataFrame({"mode": mode, "buyer": np.asarray(spec.buyers)[b.ravel()],
+                       "supplier": np.asarray(spec.suppliers)[s.ravel()], "mt": x.ravel(),
+                       "share": (x / x.sum(axis=1, keepdims=True)).ravel(),
+                       "price_usd_mmbtu": spec.price.ravel()})
+    return df.loc[df["mt"] > 1e-9].reset_index(drop=True)

@@ -1,0 +1,136 @@
+"""`econsec lng portfolio|contracts|optimize|disrupt|us-balance`: LNG security (docs/lng.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from econsec.cli.render import emit, emit_result, err, out
+from econsec.errors import EconsecError
+from econsec.store import Store
+
+app = typer.Typer(no_args_is_help=True, help="LNG security: portfolios, contracts, joint "
+                  "procurement, disruptions, U.S. LNG and the trade balance.")
+
+Fmt = Annotated[str, typer.Option("--format", help="table | csv | json | parquet")]
+Out = Annotated[str | None, typer.Option("--out", help="Write to this file.")]
+
+
+def _fail(e: Exception) -> typer.Exit:
+    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
+    return typer.Exit(1)
+
+
+def _store(ctx: typer.Context, *, write: bool = False) -> Store:
+
+    return Store(ctx.obj.config.db, read_only=not write)
+
+
+@app.command()
+def portfolio(ctx: typer.Context,
+              importers: Annotated[list[str] | None, typer.Argument(help="ISO3 importers.")] = None,
+              year: Annotated[list[int] | None, typer.Option("--year")] = None,
+              fmt: Fmt = "table", out_path: Out = None) -> None:
+    """Supplier shares, HHI, Shannon, risk-weighted HHI, Hormuz/Malacca exposure, trend."""
+    from econsec.services import lng
+
+    try:
+        with _store(ctx) as s:
+            r = lng.portfolio(s, tuple(importers or ()), tuple(year or ()))
+    except EconsecError as e:
+        raise _fail(e) from e
+    emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path, tables=("trend",))
+
+
+@app.command()
+def contracts(ctx: typer.Context,
+              action: Annotated[str, typer.Argument(help="list | add | ladder")] = "list",
+              arg: Annotated[str | None, typer.Argument(help="add: CSV/TOML file; ladder: ISO3 buyer.")] = None,
+              fmt: Fmt = "table", out_path: Out = None) -> None:
+    """List contracts (store + shipped, cited), add them from a file, or show a buyer's ladder."""
+    from econsec.services import lng
+
+    try:
+        if action == "list":
+            with _store(ctx) as s:
+                emit(lng.contracts(s), as_json=ctx.obj.json, title="LNG contracts")
+        elif action == "add":
+            if not arg:
+                raise _fail(ValueError("contracts add needs a CSV or TOML file"))
+            with _store(ctx, write=True) as s:
+                n = lng.add_contracts(s, arg)
+            out.print(f"added {n} contracts")
+        elif action == "ladder":
+            with _store(ctx) as s:
+                r = lng.ladder(s, (arg or "KOR").upper())
+            emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path)
+        else:
+            raise _fail(ValueError(f"action must be list, add or ladder, got {action!r}"))
+    except (EconsecError, OSError) as e:
+        raise _fail(e) from e
+
+
+@app.command()
+def optimize(ctx: typer.Context,
+             buyers: Annotated[list[str], typer.Argument(help="ISO3 buyers, e.g. KOR JPN.")],
+             year: Annotated[int, typer.Option("--year")] = 2023,
+             max_share: Annotated[float, typer.Option("--max-share")] = 0.30,
+             max_hormuz: Annotated[float, typer.Option("--max-hormuz")] = 0.30,
+             risk_penalty: Annotated[float, typer.Option("--risk-penalty", help="$/MMBtu per unit of GPR weight.")] = 0.5,
+             headroom: Annotated[float, typer.Option("--headroom", help="Share of other buyers' volumes obtainable.")] = 0.10,
+             fmt: Fmt = "table", out_path: Out = None) -> None:
+    """Separate vs pooled least-cost procurement, the gain from pooling and swaps."""
+    from econsec.services import lng
+
+    try:
+        with _store(ctx) as s:
+            r = lng.optimize(s, tuple(b.upper() for b in buyers), year, max_share=max_share,
+                             max_route_share=max_hormuz, risk_penalty=risk_penalty,
+                             headroom=headroom)
+    except EconsecError as e:
+        raise _fail(e) from e
+    emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path,
+                tables=("gain", "swaps"))
+
+
+@app.command()
+def disrupt(ctx: typer.Context,
+            buyers: Annotated[list[str], typer.Argument(help="ISO3 buyers.")],
+            supplier: Annotated[list[str] | None, typer.Option("--supplier")] = None,
+            route: Annotated[str | None, typer.Option("--route", help="hormuz")] = None,
+            months: Annotated[float, typer.Option("--months")] = 3.0,
+            year: Annotated[int, typer.Option("--year")] = 2023,
+            fmt: Fmt = "table", out_path: Out = None) -> None:
+    """Shortfall per importer when suppliers or a route fail, alone and with a joint response."""
+    from econsec.services import lng
+
+    try:
+        with _store(ctx) as s:
+            r = lng.disrupt(s, tuple(b.upper() for b in buyers), year,
+                            suppliers=tuple(x.upper() for x in supplier or ()), route=route,
+                            months=months)
+    except EconsecError as e:
+        raise _fail(e) from e
+    emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path)
+
+
+@app.command("us-balance")
+def us_balance(ctx: typer.Context,
+               country: Annotated[str, typer.Argument(help="ISO3, e.g. KOR.")],
+               year: Annotated[int, typer.Option("--year")] = 2024,
+               surplus: Annotated[float | None, typer.Option("--surplus-bn", help="Default: Census surplus.")] = None,
+               markup: Annotated[float, typer.Option("--markup")] = 1.15,
+               liquefaction: Annotated[float, typer.Option("--liquefaction")] = 2.50,
+               shipping: Annotated[float, typer.Option("--shipping")] = 2.50,
+               fmt: Fmt = "table", out_path: Out = None) -> None:
+    """Mt/yr of U.S. LNG that offsets a goods surplus with the United States."""
+    from econsec.services import lng
+
+    try:
+        with _store(ctx) as s:
+            r = lng.us_balance(s, country.upper(), year=year, surplus_bn=surplus, markup=markup,
+                               liquefaction=liquefaction, shipping=shipping)
+    except EconsecError as e:
+        raise _fail(e) from e
+    emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path)

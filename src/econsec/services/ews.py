@@ -1,0 +1,244 @@
+"""Early-warning operations: watchlists, scans (alerts with lifecycle and dedup), notifications.
+
+A scan evaluates every watched item as of a data month (no look-ahead) and writes its alerts in
+ONE transaction, so a scan killed midway leaves the store as before. An open alert (status not
+``resolved``) for the same importer × item is updated, not duplicated; its ``dedup_key`` is
+``importer|classification|product|first month``. Notifications go out after the commit, for
+every alert without a successful delivery, so a restart re-sends what was not delivered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from econsec.analytics.ews import watchlist as wl
+from econsec.analytics.ews.backtest import BacktestResult, run_backtest
+from econsec.analytics.ews.panel import (
+    MonthlyPanel,
+    evaluate,
+    load_panel,
+    month_index,
+    store_inputs,
+)
+from econsec.analytics.ews.scoring import LEVELS, ScoringRules, explain
+from econsec.errors import EconsecError
+from econsec.services.notify import Delivery, post_webhook
+from econsec.store import Store
+
+Status = Literal["new", "acknowledged", "confirmed", "no_impact", "resolved"]
+STATUSES: tuple[Status, ...] = ("new", "acknowledged", "confirmed", "no_impact", "resolved")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "new": ("acknowledged", "confirmed", "no_impact", "resolved"),
+    "acknowledged": ("confirmed", "no_impact", "resolved"),
+    "confirmed": ("resolved",), "no_impact": ("resolved",), "resolved": (),
+}
+
+
+class EwsError(EconsecError):
+    """A bad early-warning request (unknown alert, forbidden transition, empty data)."""
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan did: the as-of month, items scanned, alerts created/updated, deliveries."""
+
+    as_of: str
+    source: str
+    vintage: str
+    items: int
+    created: list[int]
+    updated: list[int]
+    alerts: pd.DataFrame
+    deliveries: list[Delivery] = field(default_factory=list)
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+# -- watchlists ------------------------------------------------------------------------------
+def generate_watchlist(store: Store, source: str, *, importers: list[str] | None = None,
+                       min_share: float = 0.5) -> pd.DataFrame:
+    """Generate and upsert the watchlist of ``source`` (manual entries are kept)."""
+    g = wl.generate(load_panel(store, source), min_share=min_share, importers=importers)
+    g["added_at"] = datetime.now()
+    with store.transaction() as con:
+        con.register("_g", g)
+        con.execute("""INSERT INTO ews_watchlist SELECT importer, classification, product, grade,
+                       frequency, 'generated', top_supplier, top_share, NULL, added_at FROM _g
+                       ON CONFLICT DO NOTHING""")
+        con.unregister("_g")
+    return g
+
+
+def add_watch(store: Store, importer: str, classification: str, product: str, *, grade: str = "B",
+              note: str | None = None) -> None:
+    """Add (or replace) a manual watchlist entry."""
+    if grade not in wl.FREQUENCY:
+        raise EwsError(f"grade must be one of {', '.join(wl.FREQUENCY)}, got {grade!r}")
+    with store.transaction() as con:
+        con.execute("DELETE FROM ews_watchlist WHERE importer=? AND classification=? AND product=?",
+                    [importer, classification, product])
+        con.execute("INSERT INTO ews_watchlist VALUES (?, ?, ?, ?, ?, 'manual', NULL, NULL, ?, ?)",
+                    [importer, classification, product, grade, wl.FREQUENCY[grade], note,
+                     datetime.now()])
+
+
+def watchlist(store: Store, importer: str | None = None) -> pd.DataFrame:
+    sql = "SELECT * FROM ews_watchlist" + (" WHERE importer = ?" if importer else "")
+    return store.df(sql + " ORDER BY importer, grade, product", [importer] if importer else [])
+
+
+# -- scan ------------------------------------------------------------------------------------
+def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringRules | None = None,
+         pair: tuple[str, str] | None = None, webhook: str | None = None,
+         progress: Callable[[str], None] | None = None, now: datetime | None = None,
+         panel: MonthlyPanel | None = None) -> ScanResult:
+    """Scan the watched items of ``source`` as of month ``as_of`` (``YYYY-MM``; default latest).
+
+    With ``pair=(A, B)`` only A's items are scanned and each alert carries cover options from B.
+    """
+    rules = rules or ScoringRules()
+    now = now or datetime.now()
+    wlist = watchlist(store)
+    full = panel or load_panel(store, source, items=wlist if len(wlist) else None)
+    if full.total.size == 0:
+        raise EwsError(f"no monthly import data for the watchlist in source {source!r}")
+    t = full.total.shape[1] - 1 if as_of is None else month_index(full, as_of)
+    p = full.upto(t)
+    g, pr = store_inputs(store)
+    ev = store.df('SELECT importer, classification, product, start, "end", severity FROM ews_events')
+    sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=ev, last=max(rules.n, 1))
+    hit = np.flatnonzero(lv[:, -1] > 0)
+    if pair is not None:
+        hit = hit[(p.items.importer.to_numpy()[hit] == pair[0])]
+    month = p.months[-1]
+    created: list[int] = []
+    updated: list[int] = []
+    with store.transaction() as con:
+        open_ = {(r[1], r[2], r[3]): (r[0], r[4]) for r in con.execute(
+            "SELECT alert_id, importer, classification, product, level FROM ews_alerts "
+            "WHERE status <> 'resolved'").fetchall()}
+        next_id = _scalar(con, "SELECT coalesce(max(alert_id), 0) FROM ews_alerts") + 1
+        for i in hit:
+            imp, cls, prod = (str(x) for x in p.items.iloc[i][["importer", "classification", "product"]])
+            level = LEVELS[int(lv[i, -1])]
+            why = json.dumps(explain(sig, (int(i), -1), rules))
+            cover = json.dumps(cover_options(p, int(i), pair[1], store)) if pair else None
+            if (imp, cls, prod) in open_:
+                aid, old = open_[(imp, cls, prod)]
+                top = max(old, level, key=LEVELS.index)
+                con.execute("""UPDATE ews_alerts SET level=?, score=?, signals=?, cover=coalesce(?, cover),
+                               as_of=greatest(as_of, ?), last_seen=? WHERE alert_id=?""",
+                            [top, float(sc[i, -1]), why, cover, month.date(), now, aid])
+                updated.append(aid)
+            else:
+                aid = next_id
+                next_id += 1
+                con.execute("INSERT INTO ews_alerts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'new')",
+                            [aid, f"{imp}|{cls}|{prod}|{month:%Y-%m}", imp, cls, prod, level,
+                             float(sc[i, -1]), why, cover, source, p.vintage, month.date(), now, now])
+                con.execute("INSERT INTO ews_alert_history VALUES (?, ?, NULL, 'new', ?)",
+                            [aid, now, f"scan as of {month:%Y-%m}, score {sc[i, -1]:.1f}"])
+                created.append(aid)
+            if progress is not None:
+                progress("writing")
+    deliveries = notify_pending(store, webhook) if webhook else []
+    return ScanResult(f"{month:%Y-%m}", source, p.vintage, len(p.items), created, updated,
+                      alerts(store), deliveries)
+
+
+def cover_options(p: MonthlyPanel, i: int, partner: str, store: Store, months: int = 12) -> dict[str, object]:
+    """Cover for item ``i``: B's supplies of the same item to every importer in the panel over
+    the last ``months``, A's other suppliers with their shares, and whether B watches it."""
+    it = p.items
+    same = ((it.classification == it.classification.iloc[i]) & (it["product"] == it["product"].iloc[i])).to_numpy()
+    last = p.flows[..., -months:].sum(axis=2)
+    pidx = {c: k for k, c in enumerate(p.partners)}
+    b_supply = float(last[same, pidx[partner]].sum()) if partner in pidx else None
+    own = last[i]
+    tot = own.sum()
+    order = np.argsort(-own)[:5]
+    others = [{"supplier": p.partners[k], "share": round(float(own[k] / tot), 4)}
+              for k in order if own[k] > 0 and tot > 0]
+    watched = store.df("SELECT count(*) AS n FROM ews_watchlist WHERE importer=? AND classification=? "
+                       "AND product=?", [partner, str(it.classification.iloc[i]),
+                                         str(it["product"].iloc[i])]).n.iloc[0]
+    return {"partner": partner, "partner_supply_last_12m": b_supply, "suppliers": others,
+            "partner_watches_item": bool(watched), "units": f"{p.source} value units"}
+
+
+# -- alerts ------------------------------------------------------------------------------------
+def alerts(store: Store, status: str | None = None) -> pd.DataFrame:
+    sql = ("SELECT alert_id, importer, classification, product, level, round(score, 1) AS score, "
+           "status, as_of, signals, dedup_key FROM ews_alerts")
+    return store.df(sql + (" WHERE status = ?" if status else "") + " ORDER BY alert_id",
+                    [status] if status else [])
+
+
+def transition(store: Store, alert_id: int, to: str, note: str | None = None) -> None:
+    """Move an alert along its lifecycle (see :data:`TRANSITIONS`), recording the history."""
+    if to not in STATUSES:
+        raise EwsError(f"status must be one of {', '.join(STATUSES)}, got {to!r}")
+    with store.transaction() as con:
+        row = con.execute("SELECT status FROM ews_alerts WHERE alert_id = ?", [alert_id]).fetchone()
+        if row is None:
+            raise EwsError(f"no alert {alert_id}")
+        if to not in TRANSITIONS[row[0]]:
+            raise EwsError(f"alert {alert_id} is {row[0]}: it can go to "
+                           f"{', '.join(TRANSITIONS[row[0]]) or 'nothing (closed)'}, not {to}")
+        con.execute("UPDATE ews_alerts SET status = ? WHERE alert_id = ?", [to, alert_id])
+        con.execute("INSERT INTO ews_alert_history VALUES (?, ?, ?, ?, ?)",
+                    [alert_id, datetime.now(), row[0], to, note])
+
+
+def history(store: Store, alert_id: int) -> pd.DataFrame:
+    return store.df("SELECT * FROM ews_alert_history WHERE alert_id = ? ORDER BY changed_at", [alert_id])
+
+
+def notify_pending(store: Store, webhook: str, **kw: float) -> list[Delivery]:
+    """POST every alert without a successful webhook delivery; log each outcome."""
+    todo = store.df("""SELECT a.* FROM ews_alerts a WHERE NOT EXISTS (SELECT 1 FROM ews_notifications n
+                       WHERE n.alert_id = a.alert_id AND n.channel = 'webhook' AND n.ok)
+                       ORDER BY alert_id""")
+    out = []
+    for r in todo.to_dict(orient="records"):
+        payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        payload["signals"] = json.loads(str(r["signals"]))
+        d = post_webhook(webhook, payload, **kw)  # type: ignore[arg-type]
+        with store.transaction() as con:
+            con.execute("INSERT INTO ews_notifications VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [int(r["alert_id"]), d.channel, d.target, datetime.now(), d.attempts, d.ok, d.detail])
+        out.append(d)
+    return out
+
+
+def add_event(store: Store, importer: str, start: str, description: str, *, severity: float = 3.0,
+              end: str | None = None, classification: str | None = None, product: str | None = None,
+              reference: str | None = None) -> int:
+    """Record a policy event (user-filled); it feeds the ``policy_event`` signal."""
+    with store.transaction() as con:
+        eid = _scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM ews_events")
+        con.execute("INSERT INTO ews_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [eid, importer, classification, product, pd.Timestamp(start).date(),
+                     pd.Timestamp(end).date() if end else None, severity, description, reference])
+    return eid
+
+
+def backtest(store: Store, sources: tuple[str, ...] = ("japan_customs", "china_monthly")) -> BacktestResult:
+    """Run :func:`econsec.analytics.ews.backtest.run_backtest` on the store's monthly trade."""
+    have = set(store.df("SELECT DISTINCT source FROM trade_flows WHERE month IS NOT NULL").source)
+    panels = {s: load_panel(store, s) for s in sources if s in have}
+    if not panels:
+        raise EwsError(f"none of {', '.join(sources)} is in the store: ingest them first")
+    g, pr = store_inputs(store)
+    return run_backtest(panels, gprc=g, prices=pr)

@@ -1,0 +1,333 @@
+"""LNG services: read the store, build inputs, call the analytics kernels, return LngResults."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from econsec.analytics.lng import contracts as ct
+from econsec.analytics.lng import disruption as dr
+from econsec.analytics.lng import optimize as op
+from econsec.analytics.lng import portfolio as pf
+from econsec.analytics.lng.balance import (
+    HH_MARKUP,
+    LIQUEFACTION_FEE,
+    SHIPPING_NE_ASIA,
+    delivered_price,
+    mt_to_offset,
+)
+from econsec.analytics.lng.results import LngError, LngResult
+from econsec.store import Store
+
+REGIONAL_PRICE = {"JPN": "lng_japan", "KOR": "lng_south_korea", "CHN": "lng_china_mainland"}
+# Freight differential vs the importer's average import price, $/MMBtu (econsec assumption:
+# shorter hauls from Asia–Pacific plants are cheaper delivered than Atlantic cargoes).
+SHIPPING_DIFF = {"pacific": -0.5, "middle_east": 0.0, "atlantic": 0.5}
+PACIFIC = frozenset({"AUS", "MYS", "IDN", "BRN", "PNG", "RUS", "PER", "Other Asia Pacific"})
+MIDDLE_EAST = frozenset({"QAT", "ARE", "OMN", "YEM"})
+CONTRACTS_DDL = resources.files("econsec.store.migrations").joinpath("0005_lng_contracts.sql")
+
+
+def _vintage(store: Store, sources: tuple[str, ...]) -> str:
+    df = store.df("SELECT DISTINCT source, vintage FROM ingest_log WHERE superseded_by IS NULL "
+                  f"AND source IN ({','.join('?' * len(sources))}) ORDER BY 1", list(sources))
+    return "; ".join(f"{s}: {v}" for s, v in df.itertuples(index=False)) or "not ingested"
+
+
+def lng_trade(store: Store, years: tuple[int, ...] | None = None) -> pd.DataFrame:
+    """Bilateral LNG (bcm) into countries, supplier = ISO3 or the residual group's name."""
+    df = store.df("""SELECT importer, year, exporter, exporter_name, value AS bcm FROM energy_trade
+                     WHERE source = 'ei_review' AND commodity = 'LNG' AND importer_kind = 'country'
+                       AND exporter_kind IN ('country', 'other_group')""")
+    if years:
+        df = df.loc[df["year"].isin(years)]
+    df["supplier"] = pf.supplier_key(df["exporter"], df["exporter_name"])
+    return df[["importer", "year", "supplier", "bcm"]]
+
+
+def gprc_weights(store: Store) -> pd.DataFrame:
+    g = store.df("""SELECT country, year(period) AS year, avg(value) AS gprc FROM risk_indices
+                    WHERE index_name = 'GPRC' AND country IS NOT NULL GROUP BY ALL""")
+    return pf.risk_weights(g)
+
+
+def portfolio(store: Store, importers: tuple[str, ...] = (), years: tuple[int, ...] = ()
+              ) -> LngResult:
+    """Supplier shares, HHI, Shannon, risk-weighted HHI and chokepoint shares by importer-year."""
+    trade = lng_trade(store, years or None)
+    if importers:
+        trade = trade.loc[trade["importer"].isin(importers)]
+        unknown = sorted(set(importers) - set(trade["importer"]))
+        if unknown:
+            raise LngError(f"no LNG imports in energy_trade for {', '.join(unknown)}")
+    sup = pf.supplier_table(trade, gprc_weights(store))
+    ind = pf.portfolio_indicators(sup)
+    yrs = tuple(int(y) for y in sorted(ind["year"].unique()))
+    return LngResult(
+        "LNG supplier portfolio", ind,
+        "shares s=m/Σm; HHI=Σs² (Vivoda 2014); Shannon=−Σ s ln s (Yoon 2019); "
+        "RW-HHI=Σ s² w, w=GPRC_st/GPRC_s 1985–2019 mean (missing → 1); Hormuz = QAT+ARE+OMN; Malacca = "
+        "west-of-strait supplier to East Asian importer",
+        "ei_review energy_trade; gpr GPRC", _vintage(store, ("ei_review", "gpr")), yrs,
+        {"bcm_to_mt": pf.BCM_TO_MT},
+        ("Japan's LNG re-exports are not in the EI bilateral table (no JPN exporter rows)",
+         "residual supplier groups ('Other Africa' …) count as one supplier each",
+         "suppliers without a GPRC series get weight 1 (see gpr_coverage)"),
+        {"suppliers": sup, "trend": pf.trend(ind)})
+
+
+def _contracts_table(store: Store) -> pd.DataFrame:
+    exists = store.df("SELECT count(*) AS n FROM information_schema.tables "
+                      "WHERE table_name = 'lng_contracts'")["n"].iloc[0]
+    if not exists:
+        return pd.DataFrame(columns=list(ct.COLUMNS))
+    return store.df(f"SELECT {', '.join(ct.COLUMNS)} FROM lng_contracts")
+
+
+def contracts(store: Store, *, include_shipped: bool = True) -> pd.DataFrame:
+    """User contracts from the store plus (by default) the shipped, cited examples."""
+    user = _contracts_table(store).assign(origin="user")
+    parts = [ct.normalise(user, origin="lng_contracts").assign(origin="user")] if len(user) else []
+    if include_shipped:
+        parts.append(ct.shipped_contracts().assign(origin="shipped"))
+    if not parts:
+        return pd.DataFrame(columns=[*ct.COLUMNS, "origin"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def add_contracts(store: Store, path: str | Path) -> int:
+    """Append the contracts in a CSV or TOML file (``[[contract]]`` tables) to ``lng_contracts``."""
+    p = Path(path)
+    if p.suffix.lower() == ".toml":
+        import tomllib
+        raw = pd.DataFrame(tomllib.loads(p.read_text(encoding="utf-8")).get("contract", []))
+    else:
+        raw = pd.read_csv(p)
+    df = ct.normalise(raw, origin=str(p)).assign(added_at=datetime.now())
+    with store.transaction() as con:
+        con.execute(CONTRACTS_DDL.read_text(encoding="utf-8"))
+        con.register("_lngc", df)
+        con.execute(f"INSERT INTO lng_contracts SELECT {', '.join(ct.COLUMNS)}, added_at FROM _lngc")
+        con.unregister("_lngc")
+    return len(df)
+
+
+def last_imports_mt(store: Store, importer: str) -> tuple[int, float]:
+    t = lng_trade(store)
+    t = t.loc[t["importer"] == importer]
+    if t.empty:
+        raise LngError(f"no LNG imports in energy_trade for {importer}")
+    y = int(t["year"].max())
+    return y, float(t.loc[t["year"] == y, "bcm"].sum()) * pf.BCM_TO_MT
+
+
+def ladder(store: Store, buyer: str, *, years: tuple[int, ...] = tuple(range(2023, 2031)),
+           demand_mt: dict[int, float] | None = None) -> LngResult:
+    """Expiry ladder and the uncontracted gap of ``buyer`` against a demand path."""
+    c = contracts(store)
+    c = c.loc[c["buyer_country"] == buyer]
+    y0, last = last_imports_mt(store, buyer)
+    dem = ct.flat_demand(buyer, last, np.array(years))
+    if demand_mt:
+        dem["demand_mt"] = [demand_mt.get(int(y), d) for y, d in zip(dem["year"], dem["demand_mt"],
+                                                                      strict=True)]
+    frame = ct.uncontracted_gap(ct.expiry_ladder(c, np.array(years)), dem)
+    return LngResult(f"LNG contract expiry ladder, {buyer}", frame,
+                     "C_t = Σ_k q_k·1[start_k ≤ t ≤ end_k]; gap = D_t − C_t",
+                     "lng_contracts + shipped contracts_public.csv; ei_review energy_trade",
+                     _vintage(store, ("ei_review",)), tuple(years),
+                     {"demand": "user path" if demand_mt else f"{y0} imports held flat "
+                                                               f"({last:.2f} Mt)"},
+                     ("only contracts in the store or shipped are counted",), {"contracts": c})
+
+
+def procurement_spec(store: Store, buyers: tuple[str, ...], year: int, *,
+                     max_share: float = 0.30, max_route_share: float = 0.30,
+                     risk_penalty: float = 0.5, headroom: float = 0.10,
+                     use_contracts: bool = True) -> tuple[op.ProcurementSpec, dict[str, Any]]:
+    """LP inputs from the store: demand = imports in ``year``; capacity K_s = x0_s + φ(E_s − x0_s)."""
+    t = lng_trade(store, (year,))
+    t = t.loc[t["bcm"].fillna(0) > 0]
+    sup = tuple(sorted(t["supplier"].unique()))
+    x0 = (t.loc[t["importer"].isin(buyers)].pivot_table(index="importer", columns="supplier",
+                                                       values="bcm", aggfunc="sum")
+          .reindex(index=list(buyers), columns=list(sup)).fillna(0.0).to_numpy() * pf.BCM_TO_MT)
+    if (x0.sum(axis=1) == 0).any():
+        raise LngError(f"no LNG imports in {year} for one of {', '.join(buyers)}")
+    exports = t.groupby("supplier")["bcm"].sum().reindex(list(sup)).to_numpy() * pf.BCM_TO_MT
+    x0s = x0.sum(axis=0)
+    cap = x0s + headroom * np.maximum(exports - x0s, 0.0)
+    demand = x0.sum(axis=1)
+    w_share = np.where(x0s > 0, x0 / np.where(x0s > 0, x0s, 1), demand[:, None] / demand.sum())
+    allot = cap[None, :] * w_share
+    pr = store.df("SELECT series, value FROM prices WHERE freq = 'A' AND year(period) = ?", [year])
+    pmap = dict(zip(pr["series"], pr["value"], strict=True))
+    base = np.array([pmap.get(REGIONAL_PRICE.get(b, ""), np.nan) for b in buyers])
+    if np.isnan(base).any():
+        raise LngError(f"no EI regional LNG price for {year} for one of {', '.join(buyers)}")
+    basin = np.array(["pacific" if s in PACIFIC else "middle_east" if s in MIDDLE_EAST
+                      else "atlantic" for s in sup])
+    diff = np.array([SHIPPING_DIFF[b] for b in basin])
+    w = gprc_weights(store)
+    wmap = dict(zip(w.loc[w["year"] == year, "country"], w.loc[w["year"] == year, "w"],
+                    strict=True))
+    risk = np.array([wmap.get(s, 1.0) for s in sup])
+    mins = np.zeros_like(x0)
+    if use_contracts:
+        c = contracts(store)
+        for i, b in enumerate(buyers):
+            m = ct.contracts_by_seller(c, b, year)
+            mins[i] = m.reindex(list(sup)).fillna(0.0).to_numpy()
+    spec = op.ProcurementSpec(tuple(buyers), sup, base[:, None] + diff[None, :], risk, demand,
+                              allot, mins, np.isin(np.array(sup), list(pf.HORMUZ)), max_share,
+                              max_route_share, risk_penalty)
+    params = {"year": year, "max_share": max_share, "max_route_share (Hormuz)": max_route_share,
+              "risk_penalty_usd_mmbtu": risk_penalty, "capacity_headroom": headroom,
+              "shipping_diff_usd_mmbtu": SHIPPING_DIFF, "mmbtu_per_t": op.MMBTU_PER_TONNE,
+              "prices": {b: REGIONAL_PRICE[b] for b in buyers}}
+    return spec, params
+
+
+def _summary(spec: op.ProcurementSpec, x: np.ndarray, mode: str, pooled: bool) -> pd.DataFrame:
+    share = x / x.sum(axis=1, keepdims=True)
+    pool_share = x.sum(axis=0) / x.sum()
+    kappa = spec.mmbtu_per_t / 1000.0
+    cost = kappa * (spec.price * x).sum(axis=1)
+    wc = dr.worst_case(x, dr.buyer_slack(x, spec.allotment, pooled=pooled))
+    col = "shortfall_joint" if pooled else "shortfall_alone"
+    rows = pd.DataFrame({"mode": mode, "buyer": list(spec.buyers), "demand_mt": x.sum(axis=1),
+                         "cost_bn_usd": cost, "avg_price_usd_mmbtu": cost / kappa / x.sum(axis=1),
+                         "hhi": (share ** 2).sum(axis=1),
+                         "hormuz_share": share[:, spec.route].sum(axis=1),
+                         "worst_shortfall_mt": np.nan, "worst_supplier": ""})
+    i = int(np.argmax(wc[col].to_numpy()))
+    tot = pd.DataFrame({"mode": [mode], "buyer": ["+".join(spec.buyers)],
+                        "demand_mt": [x.sum()], "cost_bn_usd": [cost.sum()],
+                        "avg_price_usd_mmbtu": [cost.sum() / kappa / x.sum()],
+                        "hhi": [(pool_share ** 2).sum()],
+                        "hormuz_share": [pool_share[spec.route].sum()],
+                        "worst_shortfall_mt": [wc[col].iloc[i]],
+                        "worst_supplier": [spec.suppliers[i]]})
+    return pd.concat([rows, tot], ignore_index=True)
+
+
+def optimize(store: Store, buyers: tuple[str, ...], year: int, **kw: Any) -> LngResult:
+    """Separate vs pooled procurement LPs, the gain from pooling and swaps if a supplier fails."""
+    spec, params = procurement_spec(store, buyers, year, **kw)
+    sep = op.solve(spec, "separate")
+    pool = op.solve(spec, "pooled")
+    xs, xp = op.stack(spec, sep), op.stack(spec, pool)
+    summ = pd.concat([_summary(spec, xs, "separate", False), _summary(spec, xp, "pooled", True)],
+                     ignore_index=True)
+    tot = summ.loc[summ["buyer"] == "+".join(buyers)].set_index("mode")
+    gain = pd.DataFrame({"measure": ["cost_bn_usd", "hhi", "hormuz_share", "worst_shortfall_mt"]})
+    gain["separate"] = [tot.loc["separate", m] for m in gain["measure"]]
+    gain["pooled"] = [tot.loc["pooled", m] for m in gain["measure"]]
+    gain["gain"] = gain["separate"] - gain["pooled"]
+    worst = spec.suppliers.index(str(tot.loc["pooled", "worst_supplier"]))
+    swaps = dr.disrupt(xp, dr.buyer_slack(xp, spec.allotment, pooled=True),
+                       np.arange(len(spec.suppliers)) == worst, 12)
+    swaps.insert(0, "buyer", list(buyers))
+    swaps.insert(1, "failed_supplier", spec.suppliers[worst])
+    alloc = pd.concat([op.allocation_frame(spec, xs, "separate"),
+                       op.allocation_frame(spec, xp, "pooled")], ignore_index=True)
+    allocs = sep + pool
+    diag = {"solver": "HiGHS (scipy.optimize.linprog)", "converged": all(a.status == 0 for a in allocs),
+            "iterations": sum(a.iterations for a in allocs),
+            "max_residual": max(a.residual for a in allocs)}
+    return LngResult(f"LNG procurement {'+'.join(buyers)} {year}: separate vs pooled", summ,
+                     "LP min Σ κ(p+λw)x s.t. demand, capacity, max share per supplier and "
+                     "Hormuz, contract minimums (docs/lng.md)",
+                     "ei_review energy_trade and prices; gpr GPRC; contracts",
+                     _vintage(store, ("ei_review", "gpr")), (year,), params,
+                     ("delivered prices = EI regional average import price + basin freight "
+                      "differential (assumption)",),
+                     {"gain": gain, "allocation": alloc, "swaps": swaps}, diag)
+
+
+def disrupt(store: Store, buyers: tuple[str, ...], year: int, *, suppliers: tuple[str, ...] = (),
+            route: str | None = None, months: float = 3.0, **kw: Any) -> LngResult:
+    """Loss of suppliers (or the Hormuz route) for ``months``: shortfall before/after response."""
+    spec, params = procurement_spec(store, buyers, year, use_contracts=False, **kw)
+    failed = np.isin(np.array(spec.suppliers), list(suppliers))
+    if route is not None:
+        if route.lower() != "hormuz":
+            raise LngError(f"route must be 'hormuz', got {route!r}")
+        failed |= spec.route
+    if not failed.any():
+        raise LngError(f"none of {', '.join(suppliers) or route} supplied {', '.join(buyers)} "
+                       f"in {year}")
+    if not 0 < months <= 12:
+        raise LngError(f"months must be in (0, 12], got {months}")
+    x0 = _observed(store, spec, year)
+    frame = dr.disrupt(x0, dr.buyer_slack(x0, spec.allotment, pooled=False), failed, months)
+    frame.insert(0, "buyer", list(buyers))
+    lost = [s for s, f in zip(spec.suppliers, failed, strict=True) if f]
+    return LngResult(f"LNG disruption: {', '.join(lost)} for {months:g} months", frame,
+                     "lost L=f·Σx_bs; alone max(0,L−R); joint max(0,ΣL−ΣR) shared ∝ L (swaps)",
+                     "ei_review energy_trade", _vintage(store, ("ei_review",)), (year,),
+                     {**params, "months": months, "failed": lost},
+                     ("baseline = observed imports; spare = capacity headroom φ of other "
+                      "buyers' volumes, pro rata over the months",))
+
+
+def _observed(store: Store, spec: op.ProcurementSpec, year: int) -> np.ndarray:
+    t = lng_trade(store, (year,))
+    return (t.pivot_table(index="importer", columns="supplier", values="bcm", aggfunc="sum")
+            .reindex(index=list(spec.buyers), columns=list(spec.suppliers)).fillna(0.0)
+            .to_numpy() * pf.BCM_TO_MT)
+
+
+def goods_balance_bn(store: Store, country: str, year: int) -> float:
+    """U.S. goods balance with ``country`` (bn USD; negative = U.S. deficit), Census annual."""
+    df = store.df("""SELECT flow, sum(value_usd) / 1e9 AS v FROM trade_flows
+                     WHERE source = 'census_partner' AND year = ? AND month IS NULL
+                       AND ((flow = 'export' AND importer = ?) OR (flow = 'import' AND exporter = ?))
+                     GROUP BY flow""", [year, country, country])
+    v = dict(zip(df["flow"], df["v"], strict=True))
+    if set(v) != {"export", "import"}:
+        raise LngError(f"no annual Census goods trade with {country} in {year}")
+    return float(v["export"] - v["import"])
+
+
+def henry_hub(store: Store, year: int) -> tuple[float, str]:
+    """Henry Hub $/MMBtu in ``year``: EI annual, else mean of World Bank Pink Sheet NGAS_US."""
+    a = store.df("SELECT value FROM prices WHERE series = 'gas_us_henry_hub' AND freq = 'A' "
+                 "AND year(period) = ?", [year])
+    if len(a):
+        return float(a["value"].iloc[0]), "EI gas_us_henry_hub (annual)"
+    m = store.df("SELECT avg(value) AS v, count(*) AS n FROM prices WHERE series = 'NGAS_US' "
+                 "AND freq = 'M' AND year(period) = ?", [year])
+    if not m["n"].iloc[0]:
+        raise LngError(f"no Henry Hub price for {year}")
+    return float(m["v"].iloc[0]), f"Pink Sheet NGAS_US mean of {int(m['n'].iloc[0])} months"
+
+
+def us_balance(store: Store, country: str, *, year: int = 2024, surplus_bn: float | None = None,
+               markup: float = HH_MARKUP, liquefaction: float = LIQUEFACTION_FEE,
+               shipping: float = SHIPPING_NE_ASIA, hh: float | None = None) -> LngResult:
+    """Mt/yr of U.S. LNG that would offset ``surplus_bn`` (default: the Census surplus)."""
+    bal = goods_balance_bn(store, country, year)
+    v = -bal if surplus_bn is None else surplus_bn
+    hh_src = "user"
+    if hh is None:
+        hh, hh_src = henry_hub(store, year)
+    p = float(delivered_price(hh, markup=markup, liquefaction=liquefaction, shipping=shipping))
+    q = float(mt_to_offset(v, p))
+    y0, last = last_imports_mt(store, country)
+    frame = pd.DataFrame({"country": [country], "year": [year], "us_goods_balance_bn": [bal],
+                          "surplus_to_offset_bn": [v], "henry_hub": [hh],
+                          "delivered_price_usd_mmbtu": [p], "fob_price_usd_mmbtu": [p - shipping],
+                          "mt_per_year": [q], f"lng_imports_{y0}_mt": [last],
+                          "share_of_imports": [q / last]})
+    return LngResult(f"U.S. LNG to offset {country}'s goods surplus", frame,
+                     "p = μ·HH + φ + τ; Q = V·1e9 / (p·e·1e6)",
+                     "census_partner trade_flows; ei_review/pinksheet prices",
+                     _vintage(store, ("census_partner", "ei_review", "pinksheet")), (year,),
+                     {"markup": markup, "liquefaction_fee": liquefaction, "shipping": shipping,
+                      "henry_hub_source": hh_src, "mmbtu_per_t": op.MMBTU_PER_TONNE})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 
+from econsec.cli.render import ResultView as _View
 from econsec.cli.render import emit, emit_result, err
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Technology decoupling between blocs (hubs, high-tech barriers, preferential attachment).")
@@ -17,24 +18,6 @@ FORMATS = ("table", "csv", "json", "parquet")
 FOCUS = ("USA", "CHN", "DEU", "JPN", "KOR", "TWN", "IND")
 
 
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
-
-
-@dataclass(frozen=True)
-class _View:
-    """DecouplingResults as the renderer expects: the wide table, assignments as tables."""
-
-    result: Any
-    frame: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-
-    def provenance(self) -> dict[str, Any]:
-        return dict(self.result.provenance())
-
-    def summary(self) -> str:
-        return str(self.result.summary())
 
 
 def figure2(table: pd.DataFrame, path: str, title: str = "") -> None:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.render import emit, err, out, records
+from econsec.cli.render import emit, out, records
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Supply-chain early warning (watchlists, scans, alerts).")
@@ -17,10 +18,6 @@ app.add_typer(watch_app, name="watchlist")
 
 SourceOpt = Annotated[str, typer.Option("--source", help="Trade source with monthly data.")]
 
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 @watch_app.command("generate")

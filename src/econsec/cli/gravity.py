@@ -6,15 +6,12 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.render import emit, err, out
+from econsec.cli.render import emit, out
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Gravity estimation (PPML, HDFE) and GE simulation.")
 
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 def _pairs(spec: str) -> dict[tuple[str, str], float]:

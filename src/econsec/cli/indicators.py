@@ -8,7 +8,7 @@ import typer
 
 from econsec.analytics.indicators.complexity import Convention
 from econsec.analytics.indicators.screens import Thresholds
-from econsec.cli.render import emit_result, err
+from econsec.cli.render import emit_result, err, fail
 from econsec.errors import EconsecError
 from econsec.services import indicators as svc
 from econsec.store import Store
@@ -22,8 +22,6 @@ OutOpt = Annotated[str | None, typer.Option("--out", help="Write to this file in
 
 
 def _run(ctx: typer.Context, fn, fmt: str, out: str | None, tables: tuple[str, ...] = ()):
-    from econsec.cli.main import fail
-
     c = ctx.obj
     fmt = "json" if c.json and fmt == "table" else fmt
     if fmt not in ("table", "csv", "json", "parquet"):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
-from econsec.cli.render import emit_result, err
+from econsec.cli.render import ResultView as _View
+from econsec.cli.render import emit_result
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Input–output analytics on WIOD (multipliers, value added in trade, supply shocks).")
@@ -19,28 +20,10 @@ FMT = typer.Option("--format", help="table | csv | json | parquet")
 OUT = typer.Option("--out", help="Write to this file.")
 
 
-@dataclass(frozen=True)
-class _View:
-    """An IOResult seen as the renderer expects (flat frames, a ``tables`` dict)."""
-
-    result: Any
-    frame: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-
-    def provenance(self) -> dict[str, Any]:
-        return dict(self.result.provenance())
-
-    def summary(self) -> str:
-        return str(self.result.summary())
-
 
 def _flat(df: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index() if any(n is not None for n in df.index.names) else df
 
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 def _emit(ctx: typer.Context, compute: Any, fmt: str, out_path: str | None,

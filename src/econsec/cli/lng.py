@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.render import emit, emit_result, err, out
+from econsec.cli.render import emit, emit_result, out
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 from econsec.store import Store
 
@@ -16,10 +17,6 @@ app = typer.Typer(no_args_is_help=True, help="LNG security: portfolios, contract
 Fmt = Annotated[str, typer.Option("--format", help="table | csv | json | parquet")]
 Out = Annotated[str | None, typer.Option("--out", help="Write to this file.")]
 
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 def _store(ctx: typer.Context, *, write: bool = False) -> Store:

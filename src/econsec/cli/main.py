@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from econsec import __version__
-from econsec.cli.render import emit, err, out
+from econsec.cli.render import emit, err, fail, out
 from econsec.errors import EconsecError
 from econsec.services import catalog as svc
 from econsec.settings import Config
@@ -51,11 +51,6 @@ def main(
                                           help="Show the version and exit.")] = False,
 ) -> None:
     ctx.obj = Ctx(Config.resolve(data_dir=data_dir, db=db), json_)
-
-
-def fail(e: EconsecError) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 @app.command()

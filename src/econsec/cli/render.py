@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import math
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -27,6 +29,27 @@ def _clean(v: Any) -> Any:
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
+
+
+def fail(e: Exception) -> typer.Exit:
+    """Print an error econsec raised on purpose as one line on stderr; exit status 1."""
+    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
+    return typer.Exit(1)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A result object seen as :func:`emit_result` expects: a main frame and named tables."""
+
+    result: Any
+    frame: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+    def provenance(self) -> dict[str, Any]:
+        return dict(self.result.provenance())
+
+    def summary(self) -> str:
+        return str(self.result.summary())
 
 
 def emit(df: pd.DataFrame, *, as_json: bool, title: str | None = None, max_rows: int = 200) -> None:

@@ -9,14 +9,11 @@ from typing import Annotated
 import typer
 
 from econsec.cli.render import emit, err, out, records
+from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Tariff and trade-agreement scenarios (GE and PE).")
 
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
-    return typer.Exit(1)
 
 
 @app.command("list")

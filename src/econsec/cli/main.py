@@ -7,7 +7,6 @@ on purpose print one clear line and exit with status 1; usage errors exit with s
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -134,12 +133,9 @@ from econsec.cli import scenarios as _scenarios  # noqa: E402
 _indicators.register(app)
 app.add_typer(_scenarios.app, name="scenario")
 
-# Command groups, each a module of econsec.cli with a typer ``app``: (module, command name).
-SUBCOMMANDS = (("gravity", "gravity"), ("io", "io"), ("decoupling", "decoupling"), ("ews", "ews"),
-               ("lng", "lng"))
-for _module, _name in SUBCOMMANDS:
-    if importlib.util.find_spec(f"econsec.cli.{_module}") is not None:
-        app.add_typer(importlib.import_module(f"econsec.cli.{_module}").app, name=_name)
+# Command groups: each a module of econsec.cli with a typer ``app``.
+for _name in ("gravity", "io", "decoupling", "ews", "lng"):
+    app.add_typer(importlib.import_module(f"econsec.cli.{_name}").app, name=_name)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,6 +15,8 @@ from econsec.errors import EconsecError
 app = typer.Typer(no_args_is_help=True, help="Supply-chain early warning (watchlists, scans, alerts).")
 watch_app = typer.Typer(no_args_is_help=True, help="Watchlists: items per importer, grade A–D.")
 app.add_typer(watch_app, name="watchlist")
+event_app = typer.Typer(no_args_is_help=True, help="Policy events feeding the policy_event signal.")
+app.add_typer(event_app, name="event")
 
 SourceOpt = Annotated[str, typer.Option("--source", help="Trade source with monthly data.")]
 
@@ -23,14 +25,25 @@ SourceOpt = Annotated[str, typer.Option("--source", help="Trade source with mont
 @watch_app.command("generate")
 def wl_generate(ctx: typer.Context, source: SourceOpt = "japan_customs",
                 importer: Annotated[list[str] | None, typer.Option("--importer", help="Only these importers.")] = None,
-                min_share: Annotated[float, typer.Option("--min-share", help="Top-supplier share to watch.")] = 0.5) -> None:
-    """Generate watchlists from the single-supplier screen (Korea rule, top share ≥ 50 %)."""
+                min_share: Annotated[float, typer.Option("--min-share", help="Top-supplier share to watch.")] = 0.5,
+                from_screens: Annotated[bool, typer.Option("--from-screens", help="Use the four critical-item screens on an annual HS source (needs --importer, --year).")] = False,
+                year: Annotated[int | None, typer.Option("--year", help="Year for --from-screens.")] = None) -> None:
+    """Generate watchlists from the single-supplier screen (Korea rule, top share ≥ 50 %),
+    or with --from-screens from the critical-item screens (EU, GeoDep, MERICS, Korea)."""
+    import pandas as pd
+
     from econsec.services import ews
     from econsec.store import Store
 
     try:
         with Store(ctx.obj.config.db) as store:
-            g = ews.generate_watchlist(store, source, importers=importer, min_share=min_share)
+            if from_screens:
+                if not importer or year is None:
+                    raise ews.EwsError("--from-screens needs --importer and --year")
+                g = pd.concat([ews.watchlist_from_screens(store, imp, year=year, source=source)
+                               for imp in importer], ignore_index=True)
+            else:
+                g = ews.generate_watchlist(store, source, importers=importer, min_share=min_share)
     except EconsecError as e:
         raise _fail(e) from e
     emit(g.drop(columns=["added_at"]), as_json=ctx.obj.json, title=f"generated watchlist ({len(g)} items)")
@@ -69,14 +82,24 @@ def wl_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--
 def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
          as_of: Annotated[str | None, typer.Option("--as-of", help="Data month YYYY-MM (default: latest).")] = None,
          pair: Annotated[tuple[str, str] | None, typer.Option("--pair", help="Joint mode: importer A and partner B.")] = None,
-         webhook: Annotated[str | None, typer.Option("--webhook", help="POST new alerts to this URL.")] = None) -> None:
+         webhook: Annotated[str | None, typer.Option("--webhook", help="POST new alerts to this URL.")] = None,
+         smtp: Annotated[str | None, typer.Option("--smtp", help="Mail alerts through this relay, HOST:PORT.")] = None,
+         mail_to: Annotated[list[str] | None, typer.Option("--mail-to", help="Recipient (repeatable); needs --smtp.")] = None,
+         mail_from: Annotated[str, typer.Option("--mail-from")] = "econsec-ews@localhost") -> None:
     """Score every watched item as of a month; store, deduplicate and notify alerts."""
     from econsec.services import ews
     from econsec.store import Store
 
     try:
         with Store(ctx.obj.config.db) as store:
-            r = ews.scan(store, source, as_of=as_of, pair=pair, webhook=webhook)
+            relay = None
+            if smtp is not None:
+                host, _, port = smtp.rpartition(":")
+                if not host or not port.isdigit() or not mail_to:
+                    raise ews.EwsError(f"--smtp must be HOST:PORT and needs --mail-to, got {smtp!r}")
+                relay = (host, int(port))
+            r = ews.scan(store, source, as_of=as_of, pair=pair, webhook=webhook, smtp=relay,
+                         mail_to=mail_to, mail_from=mail_from)
     except (EconsecError, ValueError) as e:
         raise _fail(e) from e
     if ctx.obj.json:
@@ -152,3 +175,56 @@ def backtest(ctx: typer.Context) -> None:
     out.print(r.method, highlight=False)
     emit(r.events.drop(columns=["reference"]), as_json=False, title="events")
     emit(r.summary, as_json=False, title="summary")
+
+
+@event_app.command("add")
+def ev_add(ctx: typer.Context, importer: str,
+           start: Annotated[str, typer.Option("--start", help="First month YYYY-MM.")],
+           note: Annotated[str, typer.Option("--note", help="What happened (stored as the description).")],
+           partner: Annotated[str | None, typer.Option("--partner", help="Supplier ISO3 it hits (default: all).")] = None,
+           item: Annotated[str | None, typer.Option("--item", help="CLASS:CODE (code or HS prefix; default: all items).")] = None,
+           end: Annotated[str | None, typer.Option("--end", help="Last month YYYY-MM (default: open).")] = None,
+           severity: Annotated[float, typer.Option("--severity", help="Strength in z-units.")] = 3.0,
+           reference: Annotated[str | None, typer.Option("--reference")] = None) -> None:
+    """Record a policy event for an importer (optionally one supplier and one item)."""
+    from econsec.services import ews
+    from econsec.store import Store
+
+    cls, code = (item.split(":", 1) if item and ":" in item else (None, item))
+    try:
+        with Store(ctx.obj.config.db) as store:
+            eid = ews.add_event(store, importer, start, note, severity=severity, end=end,
+                                classification=cls or None, product=code or None,
+                                reference=reference, partner=partner)
+    except (EconsecError, ValueError) as e:
+        raise _fail(e) from e
+    out.print(f"event {eid}: {importer}{' from ' + partner if partner else ''} from {start}, "
+              f"severity {severity:g}", highlight=False)
+
+
+@event_app.command("list")
+def ev_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--importer")] = None) -> None:
+    """List policy events."""
+    from econsec.services import ews
+    from econsec.store import Store
+
+    try:
+        with Store(ctx.obj.config.db, read_only=True) as store:
+            emit(ews.events(store, importer), as_json=ctx.obj.json, title="policy events")
+    except EconsecError as e:
+        raise _fail(e) from e
+
+
+@event_app.command("from-preset")
+def ev_from_preset(ctx: typer.Context, name: str,
+                   start: Annotated[str | None, typer.Option("--start", help="Start for measures without an effective date.")] = None) -> None:
+    """Turn a tariff preset's measures into policy events (importer = imposer, partner = target)."""
+    from econsec.services import ews
+    from econsec.store import Store
+
+    try:
+        with Store(ctx.obj.config.db) as store:
+            ev = ews.events_from_preset(store, name, start=start)
+    except (EconsecError, ValueError) as e:
+        raise _fail(e) from e
+    emit(ev, as_json=ctx.obj.json, title=f"events from preset {name} ({len(ev)})")

@@ -30,7 +30,7 @@ from econsec.analytics.ews.panel import (
 )
 from econsec.analytics.ews.scoring import LEVELS, ScoringRules, explain
 from econsec.errors import EconsecError
-from econsec.services.notify import Delivery, post_webhook
+from econsec.services.notify import Delivery, post_webhook, send_smtp
 from econsec.store import Store
 
 Status = Literal["new", "acknowledged", "confirmed", "no_impact", "resolved"]
@@ -102,10 +102,13 @@ def watchlist(store: Store, importer: str | None = None) -> pd.DataFrame:
 def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringRules | None = None,
          pair: tuple[str, str] | None = None, webhook: str | None = None,
          progress: Callable[[str], None] | None = None, now: datetime | None = None,
-         panel: MonthlyPanel | None = None) -> ScanResult:
+         panel: MonthlyPanel | None = None, smtp: tuple[str, int] | None = None,
+         mail_to: list[str] | None = None, mail_from: str = "econsec-ews@localhost") -> ScanResult:
     """Scan the watched items of ``source`` as of month ``as_of`` (``YYYY-MM``; default latest).
 
     With ``pair=(A, B)`` only A's items are scanned and each alert carries cover options from B.
+    After the commit, pending alerts go to ``webhook`` and, with ``smtp=(host, port)`` and
+    ``mail_to``, by e-mail (:func:`notify_pending_smtp`).
     """
     rules = rules or ScoringRules()
     now = now or datetime.now()
@@ -116,7 +119,7 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     t = full.total.shape[1] - 1 if as_of is None else month_index(full, as_of)
     p = full.upto(t)
     g, pr = store_inputs(store)
-    ev = store.df('SELECT importer, classification, product, start, "end", severity FROM ews_events')
+    ev = store.df('SELECT importer, partner, classification, product, start, "end", severity FROM ews_events')
     sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=ev, last=max(rules.n, 1))
     hit = np.flatnonzero(lv[:, -1] > 0)
     if pair is not None:
@@ -153,6 +156,8 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
             if progress is not None:
                 progress("writing")
     deliveries = notify_pending(store, webhook) if webhook else []
+    if smtp is not None and mail_to:
+        deliveries += notify_pending_smtp(store, smtp[0], smtp[1], mail_to, sender=mail_from)
     return ScanResult(f"{month:%Y-%m}", source, p.vintage, len(p.items), created, updated,
                       alerts(store), deliveries)
 
@@ -222,16 +227,154 @@ def notify_pending(store: Store, webhook: str, **kw: float) -> list[Delivery]:
     return out
 
 
+def notify_pending_smtp(store: Store, host: str, port: int, to: list[str], *,
+                        sender: str = "econsec-ews@localhost") -> list[Delivery]:
+    """E-mail every alert without a successful SMTP delivery to ``to``; log each outcome.
+
+    One plain-text message per alert: importer, item, level, score, status and the explanation
+    (signal, value, points). Delivered alerts are not sent again.
+    """
+    target = ",".join(to)
+    todo = store.df("""SELECT a.* FROM ews_alerts a WHERE NOT EXISTS (SELECT 1 FROM ews_notifications n
+                       WHERE n.alert_id = a.alert_id AND n.channel = 'smtp' AND n.target = ? AND n.ok)
+                       ORDER BY alert_id""", [target])
+    out = []
+    for r in todo.to_dict(orient="records"):
+        why = json.loads(str(r["signals"]))
+        item = f"{r['importer']} {r['classification']} {r['product']}"
+        text = "\n".join([
+            f"alert {r['alert_id']}: {item}", f"level: {r['level']}", f"score: {float(r['score']):.1f}",
+            f"status: {r['status']}", f"as of: {r['as_of']:%Y-%m}", f"source: {r['source']} ({r['vintage']})",
+            "signals:", *(f"  {w['signal']}: value {w['value']}, {w['points']} points" for w in why)])
+        d = send_smtp(host, port, sender, to, f"[econsec EWS] {r['level']}: {item} "
+                      f"(score {float(r['score']):.1f})", text)
+        with store.transaction() as con:
+            con.execute("INSERT INTO ews_notifications VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [int(r["alert_id"]), d.channel, d.target, datetime.now(), d.attempts, d.ok, d.detail])
+        out.append(d)
+    return out
+
+
+# -- policy events -----------------------------------------------------------------------------
 def add_event(store: Store, importer: str, start: str, description: str, *, severity: float = 3.0,
               end: str | None = None, classification: str | None = None, product: str | None = None,
-              reference: str | None = None) -> int:
-    """Record a policy event (user-filled); it feeds the ``policy_event`` signal."""
+              reference: str | None = None, partner: str | None = None) -> int:
+    """Record a policy event (user-filled); it feeds the ``policy_event`` signal.
+
+    ``partner``: the supplier it hits (the signal weights it by that supplier's import share);
+    None = every supplier. ``product``: an item code, or an all-digit HS prefix.
+    """
+    if end is not None and pd.Timestamp(end) < pd.Timestamp(start):
+        raise EwsError(f"event end {end} is before its start {start}")
     with store.transaction() as con:
         eid = _scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM ews_events")
-        con.execute("INSERT INTO ews_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        con.execute("""INSERT INTO ews_events (event_id, importer, classification, product, start, "end",
+                       severity, description, reference, partner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [eid, importer, classification, product, pd.Timestamp(start).date(),
-                     pd.Timestamp(end).date() if end else None, severity, description, reference])
+                     pd.Timestamp(end).date() if end else None, severity, description, reference, partner])
     return eid
+
+
+def events(store: Store, importer: str | None = None) -> pd.DataFrame:
+    """Stored policy events (optionally of one importer)."""
+    sql = ('SELECT event_id, importer, partner, classification, product, start, "end", severity, '
+           "description, reference FROM ews_events")
+    return store.df(sql + (" WHERE importer = ?" if importer else "") + " ORDER BY event_id",
+                    [importer] if importer else [])
+
+
+#: Severity (z-units) of a tariff measure per percentage point of additional duty: 10 pp ≈ 1 z.
+SEVERITY_PER_POINT = 0.1
+
+
+def events_from_preset(store: Store, name: str, *, start: str | None = None) -> pd.DataFrame:
+    """Turn tariff preset ``name``'s measures (and its retaliation) into policy events.
+
+    Supply-risk reading: a measure by imposer ``I`` on targets ``T`` raises the risk of ``I``'s
+    imports from each ``t ∈ T`` (importer ``I``, partner ``t``); retaliation (``T`` taxing
+    ``I``) is the same rule with roles swapped. Groups are expanded to members in force on the
+    effective date; ``ALL`` targets become one event without partner (every supplier; excluded
+    codes are not subtracted). Severity = ``SEVERITY_PER_POINT · rate`` (z-units); HS product
+    prefixes become one event each. Start = the measure's effective date (``start`` for
+    measures without one, e.g. proposals); no end. Re-running replaces the preset's events.
+    """
+    from econsec.analytics.scenarios import load_preset
+    from econsec.analytics.scenarios.shocks import expand
+
+    try:
+        spec = load_preset(name)
+    except (KeyError, ValueError, EconsecError) as e:
+        raise EwsError(str(e)) from e
+    ms = [(m, False) for m in spec.measures]
+    if spec.retaliation.mode == "proportional":
+        ms += [(m, True) for m in spec.measures]
+    elif spec.retaliation.mode == "custom":
+        ms += [(m, False) for m in spec.retaliation.measures]
+    rows: list[tuple[str, str | None, str | None, str, float, str, str]] = []
+    for m, mirror in ms:
+        when = m.effective.isoformat() if m.effective else start
+        if when is None:
+            raise EwsError(f"preset {name}: a measure by {m.imposer} has no effective date (a proposal); "
+                           "pass --start YYYY-MM")
+        imposers = expand(m.imposer, m.effective)
+        drop = {c for x in m.exclude for c in expand(x, m.effective)}
+        named = sorted({c for t in m.targets for c in expand(t, m.effective)} - drop)
+        targets: list[str | None] = [None] if m.all_targets else [c for c in named]
+        pairs = [(t, i) for i in imposers for t in targets if t is not None] if mirror else \
+            [(i, t) for i in imposers for t in targets if t != i]
+        for imp, partner in pairs:
+            for prod in m.products or (None,):
+                what = (f"{imp} {m.rate:g}% ({m.mode}) on {partner or 'all'}"
+                        + (" (retaliation)" if mirror else ""))
+                rows.append((imp, partner, prod, when, SEVERITY_PER_POINT * m.rate,
+                             f"[preset {name}] {what}{' HS ' + prod if prod else ''}",
+                             f"preset {name}: {', '.join(m.source)}"))
+    with store.transaction() as con:   # one transaction: replace the preset's events
+        con.execute("DELETE FROM ews_events WHERE reference LIKE ?", [f"preset {name}: %"])
+        eid = _scalar(con, "SELECT coalesce(max(event_id), 0) FROM ews_events")
+        for k, (imp, partner, prod, when, sev, desc, ref) in enumerate(rows, start=1):
+            con.execute("""INSERT INTO ews_events (event_id, importer, partner, product, start, severity,
+                           description, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                        [eid + k, imp, partner, prod, pd.Timestamp(when).date(), sev, desc, ref])
+    ev = events(store)
+    return ev[ev.reference.fillna("").str.startswith(f"preset {name}: ")].reset_index(drop=True)
+
+
+# -- watchlists from the critical-item screens -------------------------------------------------
+def watchlist_from_screens(store: Store, importer: str, *, year: int, source: str = "comtrade_hs2",
+                           replace: bool = False) -> pd.DataFrame:
+    """Watch the products any of the four critical-item screens flags for ``importer``.
+
+    Screens: EU 2021, GeoDep, MERICS, Korea (``econsec.services.indicators.critical_items``,
+    methods.md §1). Grades and frequencies by the top-supplier share, as the single-supplier
+    rule (:data:`econsec.analytics.ews.watchlist.GRADE_CUTS`). Classification ``HS`` (the
+    source's HS codes, any revision). Manual entries are kept; existing generated entries too,
+    unless ``replace``.
+    """
+    from econsec.services.indicators import critical_items
+
+    r = critical_items(store, importer, year=year, source=source)
+    f = r.frame
+    flags = [c for c in f.columns if c.startswith("flag_")]
+    f = f[f[flags].any(axis=1)]
+    top = f.top1_share.to_numpy(float)
+    g = pd.DataFrame({"importer": f.importer.astype(str), "classification": "HS",
+                      "product": f["product"].astype(str), "grade": wl.grade(top),
+                      "top_supplier": f.top1_supplier, "top_share": top,
+                      "note": [f"{r.source} {year}: " + ", ".join(c[5:] for c in flags if x[c])
+                               for x in f[flags].to_dict(orient="records")]})
+    g["frequency"] = g.grade.map(wl.FREQUENCY)
+    g["added_at"] = datetime.now()
+    with store.transaction() as con:
+        if replace:
+            con.execute("DELETE FROM ews_watchlist WHERE importer = ? AND classification = 'HS' "
+                        "AND origin = 'generated'", [importer])
+        con.register("_g", g)
+        con.execute("""INSERT INTO ews_watchlist SELECT importer, classification, product, grade,
+                       frequency, 'generated', top_supplier, top_share, note, added_at FROM _g
+                       ON CONFLICT DO NOTHING""")
+        con.unregister("_g")
+    return g.reset_index(drop=True)
 
 
 def backtest(store: Store, sources: tuple[str, ...] = ("japan_customs", "china_monthly")) -> BacktestResult:

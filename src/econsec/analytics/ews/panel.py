@@ -102,7 +102,8 @@ def evaluate(panel: MonthlyPanel, rules: ScoringRules, *, gprc: pd.DataFrame | N
     """All signals ``(item, time)``, the score and the level code for every month of ``panel``.
 
     ``gprc``: columns country, period, value; ``prices``: series, period, value;
-    ``events``: importer, classification, product (NULL = any), start, end, severity (z-units).
+    ``events``: importer, classification, product (NULL = any), start, end, severity (z-units),
+    optionally partner (see :func:`_event_matrix`).
     Causal: month t uses data ≤ t only. ``last``: compute only the final ``last`` months (a live
     scan); earlier months then score 0.
     """
@@ -141,18 +142,47 @@ def evaluate(panel: MonthlyPanel, rules: ScoringRules, *, gprc: pd.DataFrame | N
     return sig, s, level_codes(s, rules)
 
 
-def _event_matrix(panel: MonthlyPanel, events: pd.DataFrame) -> np.ndarray:
+def _event_matrix(panel: MonthlyPanel, events: pd.DataFrame, months: int = 12) -> np.ndarray:
+    """Policy-event strength ``(item, time)``: the largest active event's severity, weighted.
+
+    An event hits the importer's items whose classification equals the event's (NULL: any) and
+    whose product equals the event's product, or starts with it when that is an all-digit HS
+    prefix (NULL: every item). An event naming a supplier ``p`` (column ``partner``) is weighted
+    by ``p``'s share of the item's imports over the previous ``months`` months,
+    ``s_{ip,t} = Σ_{u=t−months}^{t−1} m_{ipu} / Σ_u M_{iu}`` (0 without history): a tariff on a
+    supplier the importer does not buy from carries no supply risk. Without a partner the
+    weight is 1 (every supplier).
+    """
     out = np.zeros(panel.total.shape)
     it = panel.items
-    for ev in events.itertuples(index=False):  # events are few (user-entered)
+    prod = it["product"].astype(str)
+    pidx = {c: k for k, c in enumerate(panel.partners)}
+    tot_c = np.cumsum(np.concatenate([np.zeros((len(it), 1)), np.nan_to_num(panel.flows).sum(axis=1)], axis=1), axis=1)
+    for ev in events.itertuples(index=False):  # events are few (user-entered or from a preset)
         m = (it.importer == ev.importer).to_numpy()
-        for col in ("classification", "product"):
-            val = getattr(ev, col)
-            if isinstance(val, str) and val:
-                m &= (it[col] == val).to_numpy()
-        act = (panel.months >= pd.Timestamp(ev.start)) & (
+        cls = getattr(ev, "classification", None)
+        if isinstance(cls, str) and cls:
+            m = m & (it.classification == cls).to_numpy()
+        code = getattr(ev, "product", None)
+        if isinstance(code, str) and code:
+            m = m & (prod.str.startswith(code) if code.isdigit() else prod == code).to_numpy()
+        first = pd.Timestamp(ev.start).to_period("M").to_timestamp()  # the month it starts in counts
+        act = (panel.months >= first) & (
             panel.months <= pd.Timestamp(ev.end) if pd.notna(ev.end) else True)
-        out[np.ix_(m, np.asarray(act))] = np.maximum(out[np.ix_(m, np.asarray(act))], float(ev.severity))
+        sev = np.full(out.shape, float(ev.severity))
+        partner = getattr(ev, "partner", None)
+        if isinstance(partner, str) and partner:
+            if partner not in pidx:
+                continue
+            f = np.nan_to_num(panel.flows[:, pidx[partner], :])
+            c = np.cumsum(np.concatenate([np.zeros((len(it), 1)), f], axis=1), axis=1)
+            t = np.arange(panel.total.shape[-1])
+            lo = np.maximum(t - months, 0)
+            num, den = c[:, t] - c[:, lo], tot_c[:, t] - tot_c[:, lo]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                sev *= np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.0)
+        sel = np.ix_(m, np.asarray(act))
+        out[sel] = np.maximum(out[sel], sev[sel])
     return out
 
 

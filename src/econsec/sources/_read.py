@@ -22,12 +22,28 @@ Kind = Literal["str", "int", "float"]
 NA_TOKENS = frozenset({"", "NA", "N/A", "NaN", "nan", "null", "NULL", ".."})
 
 
-def _fail_first(mask: np.ndarray | pd.Series, path: Path, col: str, expected: str,
-                values: pd.Series, header_lines: int) -> None:
-    bad = np.flatnonzero(np.asarray(mask))
+def fail_first(mask: np.ndarray | pd.Series, path: Path, field: str, expected: str,
+               values: pd.Series, header_lines: int = 1, *, sheet: str | None = None) -> None:
+    """Raise :class:`InputError` at the first True of ``mask`` (missing counts as False).
+
+    The row reported is the position + ``header_lines`` + 1, i.e. the line in the file.
+    """
+    m = mask.fillna(False) if isinstance(mask, pd.Series) else mask
+    bad = np.flatnonzero(np.asarray(m, dtype=bool))
     if bad.size:
         i = int(bad[0])
-        raise InputError(path, expected, row=i + 1 + header_lines, field=col, got=values.iloc[i])
+        raise InputError(path, expected, row=i + 1 + header_lines, field=field, sheet=sheet,
+                         got=values.iloc[i])
+
+
+def require_match(values: pd.Series, pattern: str, path: Path, field: str, expected: str, *,
+                  header_lines: int = 1, sheet: str | None = None,
+                  got: pd.Series | None = None) -> None:
+    """Every value must match ``pattern`` in full (missing values fail): else the first bad row
+    raises :class:`InputError` (``got`` = the values to show, default ``values``)."""
+    ok = values.astype("string").str.fullmatch(pattern).fillna(False)
+    fail_first(~ok, path, field, expected, values if got is None else got, header_lines,
+               sheet=sheet)
 
 
 def coerce(df: pd.DataFrame, schema: Mapping[str, Kind], path: Path, *, header_lines: int = 1,
@@ -52,9 +68,9 @@ def coerce(df: pd.DataFrame, schema: Mapping[str, Kind], path: Path, *, header_l
             txt = txt.str.replace(thousands, "", regex=False)
         is_na = txt.isna() | txt.isin(NA_TOKENS)
         num = pd.to_numeric(txt.where(~is_na), errors="coerce")
-        _fail_first(num.isna() & ~is_na, path, col, f"a number ({kind})", s, header_lines)
+        fail_first(num.isna() & ~is_na, path, col, f"a number ({kind})", s, header_lines)
         if kind == "int":
-            _fail_first(~is_na & (num % 1 != 0), path, col, "a whole number", s, header_lines)
+            fail_first(~is_na & (num % 1 != 0), path, col, "a whole number", s, header_lines)
         out[col] = num.astype("Float64" if kind == "float" else "Int64")
     return pd.DataFrame(out, index=df.index)
 
@@ -169,7 +185,7 @@ def diagnose_csv(path: Path, schema: Mapping[str, Kind], *, sep: str = ",",
             chunk.columns = [str(c).strip().strip('"') for c in chunk.columns]
             chunk.index = range(len(chunk))
             for col in required:
-                _fail_first(chunk[col].str.strip() == "", path, col, "a value (required)",
+                fail_first(chunk[col].str.strip() == "", path, col, "a value (required)",
                             chunk[col], lines)
             coerce(chunk, schema, path, header_lines=lines)
             lines += len(chunk)

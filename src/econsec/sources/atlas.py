@@ -34,12 +34,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from econsec.errors import InputError
 from econsec.sources._countries import codes_to_iso3
-from econsec.sources._read import read_csv
+from econsec.sources._read import fail_first, read_csv
 from econsec.sources.base import CodeMapping, Parsed, Source, require_files
 
 LEVELS = {"section": 1, "2digit": 2, "4digit": 4, "6digit": 6}
@@ -50,25 +48,18 @@ ROW_ID = "Unnamed: 0"  # the unnamed first column (row id), as pandas names it
 VINTAGE = "Harvard Growth Lab classifications (cid-harvard/classifications @ 0c126cf)"
 
 
-def _first_bad(mask: pd.Series | np.ndarray, path: Path, field: str, expected: str,
-               values: pd.Series) -> None:
-    bad = np.flatnonzero(np.asarray(mask, dtype=bool))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, expected, row=i + 2, field=field, got=values.iloc[i])
-
 
 def parse_hierarchy(path: Path, classification: str) -> pd.DataFrame:
     """An Atlas product hierarchy (``hs92_atlas.csv``, ``sitc_rev2.csv``) → products."""
     df = read_csv(path, {ROW_ID: "str", "code": "str", "name_en": "str", "level": "str",
                          "parent_id": "float"})
     level = df["level"].map(LEVELS)
-    _first_bad(level.isna(), path, "level", f"one of {list(LEVELS)}", df["level"])
+    fail_first(level.isna(), path, "level", f"one of {list(LEVELS)}", df["level"])
     ids = pd.to_numeric(df[ROW_ID], errors="coerce")
-    _first_bad(ids.isna(), path, "(row id)", "an integer row id", df[ROW_ID])
+    fail_first(ids.isna(), path, "(row id)", "an integer row id", df[ROW_ID])
     parent = df["parent_id"].map(pd.Series(df["code"].to_numpy(), index=ids.astype(int)))
     orphan = df["parent_id"].notna() & parent.isna()
-    _first_bad(orphan, path, "parent_id", "the row id of another row", df["parent_id"])
+    fail_first(orphan, path, "parent_id", "the row id of another row", df["parent_id"])
     return pd.DataFrame({"classification": classification, "code": df["code"],
                          "level": level.astype("int32"), "description": df["name_en"],
                          "parent": parent})
@@ -78,7 +69,7 @@ def parse_locations(path: Path) -> tuple[pd.DataFrame, list[CodeMapping]]:
     """``locations_international_atlas.csv`` → country_codes (scheme 'atlas')."""
     df = read_csv(path, {"code": "str", "level": "str", "name_en": "str"})
     region = df["level"] == "region"
-    _first_bad(~(region | (df["level"] == "country")), path, "level", "'country' or 'region'",
+    fail_first(~(region | (df["level"] == "country")), path, "level", "'country' or 'region'",
                df["level"])
     aggregates = LOCATIONS | dict.fromkeys(df.loc[region, "code"], None)
     iso, notes = codes_to_iso3(df["code"], path, "code", aggregates=aggregates,

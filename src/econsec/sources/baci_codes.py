@@ -31,11 +31,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from econsec.errors import InputError
-from econsec.sources._read import read_csv
+from econsec.sources._read import read_csv, require_match
 from econsec.sources.baci import parse_country_codes
 from econsec.sources.base import Parsed, Source, require_files
 
@@ -43,18 +41,12 @@ BEC_CODE = r"[1-7]\d{0,2}"
 RELATIONSHIPS = {"1:1": "1:1", "n:1": "n:1", "1:n": "1:n", "n:n": "n:m", "n:m": "n:m"}
 
 
-def _check(values: pd.Series, pattern: str, path: Path, field: str, expected: str) -> None:
-    bad = np.flatnonzero(~values.str.fullmatch(pattern).fillna(False).to_numpy(bool))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, expected, row=i + 2, field=field, got=values.iloc[i])
-
 
 def parse_products(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``product_codes.csv`` → (products, product_attributes)."""
     df = read_csv(path, {"code": "str", "description": "str", "bec": "str"}, encoding="utf-8-sig")
-    _check(df["code"], r"\d{6}", path, "code", "a 6-digit HS2017 code")
-    _check(df["bec"], BEC_CODE, path, "bec", "a BEC rev.4 code (1 to 3 digits)")
+    require_match(df["code"], r"\d{6}", path, "code", "a 6-digit HS2017 code")
+    require_match(df["bec"], BEC_CODE, path, "bec", "a BEC rev.4 code (1 to 3 digits)")
     products = pd.DataFrame({"classification": "HS2017", "code": df["code"], "level": 6,
                              "description": df["description"], "parent": df["code"].str[:4]})
     attrs = pd.DataFrame({"classification": "HS2017", "code": df["code"], "attribute": "bec",
@@ -66,9 +58,9 @@ def parse_hs17_bec(path: Path) -> pd.DataFrame:
     """``hs17_bec.csv`` → concordances HS2017 → BEC4 with CEPII's relationship."""
     df = read_csv(path, {"HS 2017": "str", "BEC": "str", "Relationship": "str"},
                   encoding="utf-8-sig")
-    _check(df["HS 2017"], r"\d{6}", path, "HS 2017", "a 6-digit HS2017 code")
-    _check(df["BEC"], BEC_CODE, path, "BEC", "a BEC rev.4 code (1 to 3 digits)")
-    _check(df["Relationship"], "|".join(RELATIONSHIPS), path, "Relationship",
+    require_match(df["HS 2017"], r"\d{6}", path, "HS 2017", "a 6-digit HS2017 code")
+    require_match(df["BEC"], BEC_CODE, path, "BEC", "a BEC rev.4 code (1 to 3 digits)")
+    require_match(df["Relationship"], "|".join(RELATIONSHIPS), path, "Relationship",
            "one of " + ", ".join(RELATIONSHIPS))
     return pd.DataFrame({"from_class": "HS2017", "from_code": df["HS 2017"], "to_class": "BEC4",
                          "to_code": df["BEC"],

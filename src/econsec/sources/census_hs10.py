@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.errors import InputError, SourceNotFoundError
-from econsec.sources._read import coerce, map_codes, read_csv, read_parquet
+from econsec.sources._read import coerce, map_codes, read_csv, read_parquet, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 DATA_DIR = "us_trade/census_imports_hs10_2024"
@@ -53,17 +53,10 @@ def read_mapping(path: Path) -> tuple[pd.DataFrame, list[CodeMapping], int]:
     """The FRB Atlanta Census-code → ISO3 table as ``country_codes`` rows, mapping notes and the
     number of records read; rows without a code are reported, not kept."""
     df = read_csv(path, {"CTY_CODE": "str", "ISO3": "str", "country": "str"}, encoding="utf-8-sig")
-    bad = np.flatnonzero(~df["ISO3"].str.fullmatch(r"[A-Z]{3}").to_numpy())
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, "an ISO3 code (three capital letters)", row=i + 2, field="ISO3",
-                         got=df["ISO3"].iloc[i])
+    require_match(df["ISO3"], r"[A-Z]{3}", path, "ISO3", "an ISO3 code (three capital letters)")
     code = df["CTY_CODE"].str.strip()
-    bad = np.flatnonzero(~(code.str.fullmatch(r"\d{4}") | (code == "")).to_numpy())
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, "a four-digit Census country code", row=i + 2, field="CTY_CODE",
-                         got=df["CTY_CODE"].iloc[i])
+    require_match(code, r"\d{4}|", path, "CTY_CODE", "a four-digit Census country code",
+                  got=df["CTY_CODE"])
     dup = code[(code != "") & code.duplicated()]
     if len(dup):
         i = int(dup.index[0])
@@ -98,10 +91,8 @@ def read_partner_file(path: Path) -> pd.DataFrame:
         i = int(bad[0])
         raise InputError(path, "imports and duty in USD", row=i + 1,
                          field="imports" if pd.isna(df["imports"].iloc[i]) else "duty", got="missing")
-    bad = np.flatnonzero(~df["I_COMMODITY"].astype("string").str.fullmatch(r"\d{10}").fillna(False).to_numpy())
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, "a 10-digit HTS code", row=i + 1, field="I_COMMODITY", got=df["I_COMMODITY"].iloc[i])
+    require_match(df["I_COMMODITY"], r"\d{10}", path, "I_COMMODITY", "a 10-digit HTS code",
+                  header_lines=0)
     m = re.search(r"(\d{4})\.parquet$", path.name)
     if m is not None:
         other = np.flatnonzero((df["CTY_CODE"] != m.group(1)).to_numpy())

@@ -50,7 +50,7 @@ import pandas as pd
 
 from econsec.errors import InputError, SourceNotFoundError
 from econsec.sources._countries import codes_to_iso3
-from econsec.sources._read import Kind, map_codes, read_csv
+from econsec.sources._read import Kind, map_codes, read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source, merge_mappings
 
 #: Comtrade HS revision codes (pfCode / Classification) → econsec classification names.
@@ -140,11 +140,8 @@ def comtrade_flows(df: pd.DataFrame, path: Path, *, field_names: Mapping[str, st
     classification = map_codes(df["pfCode"].str.strip(), HS_REVISIONS, path, col("pfCode"),
                                f"a Comtrade HS revision code {sorted(HS_REVISIONS)}")
     cmd = df["cmdCode"].str.strip()
-    bad = ~cmd.str.fullmatch(r"\d{2}|\d{4}|\d{6}|TOTAL")
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, "an HS code of 2, 4 or 6 digits or TOTAL", row=i + 2,
-                         field=col("cmdCode"), got=cmd.iloc[i])
+    require_match(cmd, r"\d{2}|\d{4}|\d{6}|TOTAL", path, col("cmdCode"),
+                  "an HS code of 2, 4 or 6 digits or TOTAL")
     if df["yr"].isna().any():
         i = int(np.flatnonzero(df["yr"].isna().to_numpy())[0])
         raise InputError(path, "a year", row=i + 2, field=col("yr"), got="")

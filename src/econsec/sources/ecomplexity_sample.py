@@ -17,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from econsec.errors import InputError, SourceNotFoundError
+from econsec.errors import SourceNotFoundError
 from econsec.sources._countries import codes_to_iso3
-from econsec.sources._read import read_csv
+from econsec.sources._read import fail_first, read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 #: Atlas codes mapped on purpose: code → (ISO3, note).
@@ -47,14 +46,8 @@ class EcomplexitySample(Source):
             df = read_csv(p, {"year": "int", "origin": "str", "hs92": "str", "export_val": "float"})
             rows_read[str(p)] = len(df)
             hs = df["hs92"].str.strip()
-            bad = ~hs.str.fullmatch(r"\d{4}")
-            if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputError(p, "an HS 1992 code of 4 digits", row=i + 2, field="hs92",
-                                 got=hs.iloc[i])
-            if df["year"].isna().any():
-                i = int(np.flatnonzero(df["year"].isna().to_numpy())[0])
-                raise InputError(p, "a year", row=i + 2, field="year", got="")
+            require_match(hs, r"\d{4}", p, "hs92", "an HS 1992 code of 4 digits")
+            fail_first(df["year"].isna(), p, "year", "a year", df["year"].astype("string").fillna(""))
             origin = df["origin"].str.strip()
             key = origin.where(origin.isin(list(SPECIAL)), origin.str.upper())
             iso, found = codes_to_iso3(key, p, "origin",

@@ -59,7 +59,7 @@ import pandas as pd
 
 from econsec.errors import InputError, SourceNotFoundError
 from econsec.sources._countries import codes_to_iso3
-from econsec.sources._read import Kind, read_csv
+from econsec.sources._read import Kind, read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 REVISIONS = {"hs0": "HS1992", "hs1": "HS1996", "hs2": "HS2002", "hs3": "HS2007", "hs4": "HS2012",
@@ -81,13 +81,6 @@ TABLES = ("hs0_desc", "hs5_desc", "hs6_desc", *(f"hs5_hs{i}" for i in range(5)),
 COMMIT = "201c812e51f213d967d8701b6ed6398c79df4a04"
 VINTAGE = "R concordance 2.1.0 (insongkim/concordance @ 201c812)"
 
-
-def _check_codes(values: pd.Series, pattern: str, path: Path, field: str, expected: str) -> None:
-    """Raise on the first code that does not match ``pattern`` (line number as in the file)."""
-    bad = np.flatnonzero(~values.str.fullmatch(pattern).fillna(False).to_numpy(bool))
-    if bad.size:
-        i = int(bad[0])
-        raise InputError(path, expected, row=i + 2, field=field, got=values.iloc[i])
 
 
 def relationship(from_code: pd.Series, to_code: pd.Series) -> np.ndarray:
@@ -114,8 +107,8 @@ def _links(path: Path, frm: str, to: str, from_class: str, to_class: str, from_p
         notes.append(CodeMapping(frm, "", None, int(blank_row.sum()),
                                  f"{path.name}: blank row(s) skipped"))
     keep = df[~blank_row & ~no_target]
-    _check_codes(keep[frm], from_pat, path, frm, f"a {from_class} code")
-    _check_codes(keep[to], to_pat, path, to, f"a {to_label}")
+    require_match(keep[frm], from_pat, path, frm, f"a {from_class} code")
+    require_match(keep[to], to_pat, path, to, f"a {to_label}")
     keep = keep.drop_duplicates()
     to_codes = keep[to].str.rstrip("0") if to_class == "BEC4" else keep[to]
     out = pd.DataFrame({"from_class": from_class, "from_code": keep[frm].to_numpy(),
@@ -144,7 +137,7 @@ def _wiod(path: Path) -> tuple[pd.DataFrame, list[CodeMapping], int]:
                          f"{path.name}: ISIC3 {c} has no WIOD 2013 sector; no row written")
              for c in df.loc[n.isna(), "ISIC3_4d"].unique()]
     keep = df[n.notna()]
-    _check_codes(keep["ISIC3_4d"], r"\d{4}", path, "ISIC3_4d", "a 4-digit ISIC3 code")
+    require_match(keep["ISIC3_4d"], r"\d{4}", path, "ISIC3_4d", "a 4-digit ISIC3 code")
     keep = pd.DataFrame({"from_class": "ISIC3", "from_code": keep["ISIC3_4d"].to_numpy(),
                          "to_class": "WIOD13",
                          "to_code": "c" + keep["WIOT2013_n"].astype(int).astype(str).to_numpy()})
@@ -155,7 +148,7 @@ def _wiod(path: Path) -> tuple[pd.DataFrame, list[CodeMapping], int]:
 
 def _products(path: Path, classification: str) -> pd.DataFrame:
     df = read_csv(path, {"code": "str", "desc": "str"})
-    _check_codes(df["code"], r"\d{2}|\d{4}|\d{6}|" + LEGACY, path, "code",
+    require_match(df["code"], r"\d{2}|\d{4}|\d{6}|" + LEGACY, path, "code",
                  "an HS code of 2, 4 or 6 digits")
     level = df["code"].str.len()
     parent = df["code"].str[:4].where(level == 6, df["code"].str[:2]).where(level > 2)
@@ -170,7 +163,7 @@ def _sigma(path: Path, code_col: str, classification: str, pattern: str,
     missing = np.flatnonzero(df["sigma"].isna().to_numpy())
     if missing.size:
         raise InputError(path, "a number (float)", row=int(missing[0]) + 2, field="sigma", got="")
-    _check_codes(df[code_col], pattern, path, code_col, f"a {classification} code ({pattern})")
+    require_match(df[code_col], pattern, path, code_col, f"a {classification} code ({pattern})")
     iso, notes = codes_to_iso3(df["iso3c"], path, "iso3c")
     return pd.DataFrame({"country": iso, "classification": classification,
                          "product": df[code_col], "parameter": "sigma",
@@ -179,9 +172,9 @@ def _sigma(path: Path, code_col: str, classification: str, pattern: str,
 
 def _rauch(path: Path) -> pd.DataFrame:
     df = read_csv(path, {"SITC2": "str", "CON": "str", "LIB": "str"})
-    _check_codes(df["SITC2"], r"\d{4}", path, "SITC2", "a 4-digit SITC2 code")
+    require_match(df["SITC2"], r"\d{4}", path, "SITC2", "a 4-digit SITC2 code")
     for col in ("CON", "LIB"):
-        _check_codes(df[col], "[wrn]", path, col, "a Rauch class w, r or n")
+        require_match(df[col], "[wrn]", path, col, "a Rauch class w, r or n")
     long = df.melt(id_vars="SITC2", value_vars=["CON", "LIB"], var_name="attribute")
     return pd.DataFrame({"classification": "SITC2", "code": long["SITC2"],
                          "attribute": long["attribute"].map({"CON": "rauch_conservative",
@@ -206,7 +199,7 @@ def _upstream(path: Path) -> tuple[pd.DataFrame, list[CodeMapping]]:
 
 def _upstream_us(path: Path) -> pd.DataFrame:
     df = read_csv(path, {"CODE": "str", "GVC_Ui": "float", "YEAR": "int", "BEA_CLASS": "str"})
-    _check_codes(df["BEA_CLASS"], r"BEA\d{4}", path, "BEA_CLASS", "a BEA table name, e.g. BEA2002")
+    require_match(df["BEA_CLASS"], r"BEA\d{4}", path, "BEA_CLASS", "a BEA table name, e.g. BEA2002")
     return pd.DataFrame({"io_table": df["BEA_CLASS"], "year": df["YEAR"].astype("int32"),
                          "country": "USA", "sector": df["CODE"], "indicator": "GVC_Ui",
                          "value": df["GVC_Ui"].astype(float)})

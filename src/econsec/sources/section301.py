@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.errors import InputError
-from econsec.sources._read import read_csv, sheet_rows
+from econsec.sources._read import read_csv, require_match, sheet_rows
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 US_MEASURE = "US tariff on China, MFN + s301 (Waugh construction)"
@@ -62,10 +62,7 @@ def panel(path: Path, schema: dict, measure: str, imposer: str, target: str,
     """A (hs6, time_of_tariff, tariff %) panel → tariffs rows with end dates."""
     df = read_csv(path, schema)
     hs6 = df["hs6"].str.strip()
-    bad = ~hs6.str.fullmatch(r"\d{6}").fillna(False)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, "a 6-digit HS code", row=i + 2, field="hs6", got=df["hs6"].iloc[i])
+    require_match(hs6, r"\d{6}", path, "hs6", "a 6-digit HS code", got=df["hs6"])
     when = pd.to_datetime(df["time_of_tariff"], format="%Y-%m-%d", errors="coerce")
     bad = when.isna()
     if bad.any():

@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from econsec.errors import InputError, SourceNotFoundError
+from econsec.errors import SourceNotFoundError
 from econsec.sources._countries import codes_to_iso3
-from econsec.sources._read import read_csv
+from econsec.sources._read import read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 #: Codes of this file mapped on purpose: code → (ISO3, note).
@@ -58,11 +58,7 @@ class Sitc2Toy(Source):
             df = read_csv(p, {"country": "str", "product": "str", "value": "float"})
             rows_read[str(p)] = len(df)
             product = df["product"].str.strip()
-            bad = ~product.str.fullmatch(r"\d{4}")
-            if bad.any():
-                i = int(np.flatnonzero(bad.to_numpy())[0])
-                raise InputError(p, "an SITC Rev.2 code of 4 digits", row=i + 2, field="product",
-                                 got=product.iloc[i])
+            require_match(product, r"\d{4}", p, "product", "an SITC Rev.2 code of 4 digits")
             country = df["country"].str.strip()
             upper = country.where(country.isin(list(SPECIAL)), country.str.upper())
             iso, found = codes_to_iso3(upper, p, "country",

@@ -53,12 +53,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from econsec.errors import InputError
 from econsec.sources._countries import names_to_iso3
-from econsec.sources._read import map_codes, read_csv
+from econsec.sources._read import fail_first, map_codes, read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 DIR = "tariffs/us_tariff_tracker_2025_2026"
@@ -161,12 +160,6 @@ COLS = ["measure", "imposer", "target", "target_name", "classification", "produc
         "rate_text", "effective_date", "end_date"]
 
 
-def _first_bad(path: Path, mask: pd.Series, expected: str, field: str, got: pd.Series,
-               header_lines: int = 1) -> None:
-    if mask.any():
-        i = int(np.flatnonzero(mask.to_numpy())[0])
-        raise InputError(path, expected, row=i + 1 + header_lines, field=field, got=got.iloc[i])
-
 
 def tariff_list(path: Path, spec: ListSpec) -> pd.DataFrame:
     """One HTS (or Chinese / Canadian tariff-line) list → tariffs rows, one per phase."""
@@ -175,14 +168,14 @@ def tariff_list(path: Path, spec: ListSpec) -> pd.DataFrame:
                   names=None if spec.header else list(spec.columns))
     raw = df[[c for c in spec.columns if c in ("HTSUS", "hts_code", "code")][0]]
     code = raw.str.strip().str.replace(".", "", regex=False)
-    _first_bad(path, ~code.str.fullmatch(r"\d+").fillna(False), "a tariff code of digits",
-               raw.name, raw, head)
+    require_match(code, r"\d+", path, str(raw.name), "a tariff code of digits",
+                  header_lines=head, got=raw)
     if spec.scheme == "CN":  # the file dropped the leading zero of chapters 01-09
         code = code.where(code.str.len() != 7, "0" + code)
     cls = code.str.len().map(US_CLASS) if spec.scheme == "US" else \
         code.str.len().map({8: f"{spec.scheme}_TARIFF8"})
-    _first_bad(path, cls.isna(), f"a code of {sorted(US_CLASS) if spec.scheme == 'US' else 8} digits",
-               raw.name, raw, head)
+    fail_first(cls.isna(), path, str(raw.name),
+               f"a code of {sorted(US_CLASS) if spec.scheme == 'US' else 8} digits", raw, head)
     phases = pd.DataFrame(list(spec.phases), columns=["rate_pct", "rate_text", "effective_date",
                                                       "end_date"])
     out = pd.DataFrame({"product": code, "classification": cls,
@@ -201,7 +194,7 @@ def country_by_time(path: Path) -> tuple[pd.DataFrame, list[CodeMapping]]:
     df = read_csv(path, {"date": "str", "country_name": "str", "effective tariff": "float",
                          "2024 tariff": "float"})
     when = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
-    _first_bad(path, when.isna(), "a date YYYY-MM-DD", "date", df["date"])
+    fail_first(when.isna(), path, "date", "a date YYYY-MM-DD", df["date"])
     iso, notes = names_to_iso3(df["country_name"], path, "country_name", overrides=OVERRIDES,
                                aggregates=EU_NAMES, note="European Union as a whole: EUN")
     eff = pd.DataFrame({"measure": "effective trade-weighted tariff" + TRACKER, "target": iso,
@@ -221,7 +214,7 @@ def country_by_time(path: Path) -> tuple[pd.DataFrame, list[CodeMapping]]:
 def daily(path: Path) -> pd.DataFrame:
     df = read_csv(path, {"date": "str", "import_weighted_avg_tariff": "float"})
     when = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
-    _first_bad(path, when.isna(), "a date YYYY-MM-DD", "date", df["date"])
+    fail_first(when.isna(), path, "date", "a date YYYY-MM-DD", df["date"])
     return pd.DataFrame({
         "measure": "import-weighted average tariff, daily" + TRACKER, "imposer": "USA",
         "target": None, "target_name": "all partners", "classification": "ALL", "product": "ALL",
@@ -233,7 +226,7 @@ def census_codes(path: Path) -> dict[str, str]:
     """Census CTY_CODE → ISO3 (rows without a code, e.g. PSE and XKX, are not used)."""
     df = read_csv(path, {"CTY_CODE": "str", "ISO3": "str"})
     df = df[df["CTY_CODE"].str.strip() != ""]
-    _first_bad(path, ~df["ISO3"].str.fullmatch(r"[A-Z]{3}"), "an ISO3 code", "ISO3", df["ISO3"])
+    require_match(df["ISO3"], r"[A-Z]{3}", path, "ISO3", "an ISO3 code")
     return dict(zip(df["CTY_CODE"].str.strip().str.zfill(4), df["ISO3"], strict=True))
 
 
@@ -241,7 +234,7 @@ def hs2(path: Path, codes: dict[str, str]) -> tuple[dict[str, pd.DataFrame], lis
     df = read_csv(path, {"HS2": "str", "2024_imports": "float", "2024_duty": "float",
                          "CTY_NAME": "str", "CTY_CODE": "str", "2025_tariff_increase": "float",
                          "2024_tariff": "float"})
-    _first_bad(path, ~df["HS2"].str.fullmatch(r"\d{2}"), "a 2-digit HS chapter", "HS2", df["HS2"])
+    require_match(df["HS2"], r"\d{2}", path, "HS2", "a 2-digit HS chapter")
     cty = df["CTY_CODE"].str.strip().str.zfill(4)
     iso = map_codes(cty, codes | {k: v[0] for k, v in CTY_SPECIAL.items()}, path, "CTY_CODE",
                     f"a Census country code listed in {Path(MAPPING).name}")

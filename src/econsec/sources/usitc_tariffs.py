@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.errors import InputError
-from econsec.sources._read import coerce, open_workbook
+from econsec.sources._read import coerce, open_workbook, require_match
 from econsec.sources.base import Parsed, Source
 
 SHEET_PREFIX = "Tariff Database"
@@ -110,11 +110,7 @@ def read_sheet(path: Path) -> tuple[pd.DataFrame, str]:
         raise InputError(path, e.expected, sheet=sheet, row=e.row, field=e.field, got=e.got) from e
     out = raw[TEXT].astype("string").apply(lambda s: s.str.strip()).join(nums.astype("float64"))
     hts = out["hts8"]
-    bad = ~hts.str.fullmatch(r"\d{8}").fillna(False)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, "an 8-digit HTS code", sheet=sheet, row=i + 2, field="hts8",
-                         got=hts.iloc[i])
+    require_match(hts, r"\d{8}", path, "hts8", "an 8-digit HTS code", sheet=sheet)
     for c in DATES:
         d = pd.to_datetime(raw[c], errors="coerce")
         bad = d.isna() & raw[c].notna()

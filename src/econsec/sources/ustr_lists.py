@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.errors import InputError
-from econsec.sources._read import map_codes, open_workbook, read_csv
+from econsec.sources._read import map_codes, open_workbook, read_csv, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 #: list -> (measure, [(rate_pct, rate_text, effective, end)])
@@ -87,10 +87,7 @@ def ustr_lists(path: Path) -> tuple[pd.DataFrame, int, list[CodeMapping]]:
     map_codes(df["list"], dict.fromkeys(LISTS, ""), path, "list",
               f"a list name among {list(LISTS)}")
     hs8 = df["hs8"].str.strip()
-    bad = ~hs8.str.fullmatch(r"\d{8}").fillna(False)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, "an 8-digit HTS code", row=i + 2, field="hs8", got=df["hs8"].iloc[i])
+    require_match(hs8, r"\d{8}", path, "hs8", "an 8-digit HTS code", got=df["hs8"])
     bad = df["flag"].str.strip() != "True"
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -158,11 +155,8 @@ def census_hs4(path: Path) -> pd.DataFrame:
     df = read_csv(path, {"code": "str", "description": "str"}, header=False,
                   names=["code", "description"])
     code = df["code"].str.strip()
-    bad = ~code.str.fullmatch(r"\d{3,4}").fillna(False)
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(path, "a 4-digit HS heading (leading zero may be dropped)", row=i + 1,
-                         field="column 1", got=df["code"].iloc[i])
+    require_match(code, r"\d{3,4}", path, "column 1",
+                  "a 4-digit HS heading (leading zero may be dropped)", header_lines=0, got=df["code"])
     return pd.DataFrame({"classification": "CENSUS_HS4", "code": code.str.zfill(4), "level": 4,
                          "description": df["description"].str.strip(), "parent": None})
 

@@ -29,6 +29,24 @@ def store(tmp_path: Path) -> Store:
     s.close()
 
 
+def ingest_real(store: Store, data_dir: Path, *names: str,
+                wiod_years: tuple[int, ...] | None = None) -> None:
+    """Ingest the named sources from the real data directory in one call; WIOD limited to the
+    tables of ``wiod_years`` (its label files always)."""
+    from econsec.sources.registry import get
+    from econsec.store import ingest
+
+    jobs = []
+    for name in names:
+        src = get(name)
+        files = src.discover(data_dir)
+        if name == "wiod2013" and wiod_years:
+            files = [f for f in files if not f.name.startswith("wiot_")
+                     or any(f.name == f"wiot_{y}.parquet" for y in wiod_years)]
+        jobs.append((src, files))
+    ingest(store, jobs)
+
+
 def snapshot(store: Store) -> dict[str, tuple[int, int]]:
     """(row count, order-independent content hash) of every table in the store."""
     tables = [r[0] for r in store.con.execute(
@@ -41,4 +59,4 @@ def snapshot(store: Store) -> dict[str, tuple[int, int]]:
     return out
 
 
-__all__ = ["DATA_TABLES", "FIXTURES", "snapshot"]
+__all__ = ["DATA_TABLES", "FIXTURES", "ingest_real", "snapshot"]

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 from econsec.cli.main import app
 from econsec.services import ews
 from econsec.services.notify import post_webhook
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 SOURCES = ("japan_customs", "china_monthly", "gpr", "pinksheet")
 
@@ -29,7 +29,7 @@ SOURCES = ("japan_customs", "china_monthly", "gpr", "pinksheet")
 def base_db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     db = tmp_path_factory.mktemp("ews") / "base.duckdb"
     with Store(db) as s:
-        ingest(s, [(get(n), get(n).discover(data_dir)) for n in SOURCES])
+        ingest_real(s, data_dir, *SOURCES)
         ews.generate_watchlist(s, "japan_customs")
     return db
 

@@ -19,6 +19,7 @@ from econsec.cli.main import app
 from econsec.services import ews
 from econsec.sources.registry import get
 from econsec.store import Store, ingest
+from tests.conftest import ingest_real
 
 run = CliRunner().invoke
 
@@ -218,7 +219,7 @@ def test_smtp_server_down_is_logged(db: Path) -> None:
 
 # -- watchlists from the screens -------------------------------------------------------------------
 def test_watchlist_from_screens(store: Store, data_dir: Path, tmp_path: Path) -> None:
-    ingest(store, [(get(n), get(n).discover(data_dir)) for n in ("hs_concordance", "comtrade_hs2")])
+    ingest_real(store, data_dir, "hs_concordance", "comtrade_hs2")
     ews.add_watch(store, "KOR", "HS", "26", grade="A", note="by hand")
     db = store.path
     store.close()

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.services import indicators as svc
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 runner = CliRunner()
 
@@ -24,8 +24,7 @@ runner = CliRunner()
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("ind") / "s.duckdb"
     with Store(path) as s:
-        ingest(s, [(get(n), get(n).discover(data_dir))
-                   for n in ("hs_concordance", "comtrade_hs2", "imf_dots", "japan_customs")])
+        ingest_real(s, data_dir, "hs_concordance", "comtrade_hs2", "imf_dots", "japan_customs")
     return path
 
 

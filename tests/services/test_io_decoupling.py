@@ -14,8 +14,8 @@ from econsec.analytics.io import MRIO
 from econsec.cli.main import app
 from econsec.services import decoupling as dsvc
 from econsec.services import io as iosvc
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 runner = CliRunner()
 
@@ -23,9 +23,8 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("wiod") / "econsec.duckdb"
-    files = [f for f in get("wiod2013").discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
     with Store(path) as s:
-        ingest(s, [(get("wiod2013"), files)])
+        ingest_real(s, data_dir, "wiod2013", wiod_years=(2011,))
     yield path
 
 

@@ -14,16 +14,15 @@ from typer.testing import CliRunner
 from econsec.analytics.lng import LngError
 from econsec.cli.main import app
 from econsec.services import lng
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     p = tmp_path_factory.mktemp("lng") / "econsec.duckdb"
     with Store(p) as s:
-        ingest(s, [(get(n), get(n).discover(data_dir))
-                   for n in ("ei_review", "gpr", "census_partner", "pinksheet")])
+        ingest_real(s, data_dir, "ei_review", "gpr", "census_partner", "pinksheet")
     return p
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from econsec.services.scenarios import run_scenario
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 pytestmark = pytest.mark.slow
 DOC = Path(__file__).parents[2] / "docs" / "scenarios.md"
@@ -28,11 +28,8 @@ def table() -> dict[str, list[float]]:
 def test_doc_table(tmp_path: Path, data_dir: Path) -> None:
     rows = table()
     assert len(rows) == 12
-    wiod = get("wiod2013")
-    files = [f for f in wiod.discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
     with Store(tmp_path / "s.duckdb") as s:
-        ingest(s, [(wiod, files)] + [(get(n), get(n).discover(data_dir))
-                                     for n in ("census_hs10", "hs_concordance")])
+        ingest_real(s, data_dir, "wiod2013", "census_hs10", "hs_concordance", wiod_years=(2011,))
         for name, expected in rows.items():
             r = run_scenario(s, name, model="both")
             c = r.countries().set_index("country")["real_income_pct"]

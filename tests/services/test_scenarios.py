@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.services.scenarios import ScenarioRunError, run_scenario
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 runner = CliRunner()
 
@@ -20,11 +20,9 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("scen") / "s.duckdb"
-    wiod = get("wiod2013")
-    files = [f for f in wiod.discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
     with Store(path) as s:
-        ingest(s, [(wiod, files)] + [(get(n), get(n).discover(data_dir))
-                                     for n in ("census_hs10", "hs_concordance", "agtpa")])
+        ingest_real(s, data_dir, "wiod2013", "census_hs10", "hs_concordance", "agtpa",
+                    wiod_years=(2011,))
     return path
 
 

@@ -9,15 +9,14 @@ import pytest
 
 from econsec.analytics.decoupling import PRESETS, DecouplingResults, preset, run
 from econsec.analytics.models.multisector import Calibration, load_wiod
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 
 @pytest.fixture(scope="module")
 def wiod_store(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Iterator[Store]:
     s = Store(tmp_path_factory.mktemp("wiod") / "econsec.duckdb")
-    files = [f for f in get("wiod2013").discover(data_dir) if "wiot_" not in f.name or "2011" in f.name]
-    ingest(s, [(get("wiod2013"), files)])
+    ingest_real(s, data_dir, "wiod2013", wiod_years=(2011,))
     yield s
     s.close()
 

@@ -9,8 +9,8 @@ import pytest
 
 from econsec.analytics.ews.backtest import EVENTS, onsets
 from econsec.services import ews
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 DOC = Path(__file__).parents[3] / "docs" / "ews.md"
 # (event, hit, first alert, lead months, series alerted) — docs/ews.md, table "Events"
@@ -32,8 +32,7 @@ EXPECTED_SUMMARY = [("tune", 3, 3, 0, 3172, 171617), ("report", 5, 1, 4, 4612, 1
 def result(tmp_path_factory: pytest.TempPathFactory, data_dir: Path):
     db = tmp_path_factory.mktemp("bt") / "s.duckdb"
     with Store(db) as s:
-        ingest(s, [(get(n), get(n).discover(data_dir))
-                   for n in ("japan_customs", "china_monthly", "gpr", "pinksheet")])
+        ingest_real(s, data_dir, "japan_customs", "china_monthly", "gpr", "pinksheet")
         return ews.backtest(s)
 
 

@@ -23,6 +23,7 @@ from econsec.analytics.models.gravity import (
     gravity_data_from_frame,
     gravity_data_from_matrix,
 )
+from tests.conftest import ingest_real
 
 HERE = Path(__file__).parents[2] / "reference" / "gegravity"
 VARIABLES = ["lndist", "contiguity", "common_language", "pta", "international"]
@@ -443,10 +444,8 @@ def test_gravity_data_from_frame_checks_its_input() -> None:
 
 def test_gravity_data_from_the_store(store, data_dir: Path, model: OneSectorGE) -> None:  # type: ignore[no-untyped-def]
     from econsec.analytics.models.gravity import gravity_data_from_store
-    from econsec.sources.registry import get
-    from econsec.store import ingest
 
-    ingest(store, [(get(n), get(n).discover(data_dir)) for n in ("gegravity_sample", "agtpa")])
+    ingest_real(store, data_dir, "gegravity_sample", "agtpa")
     geg = gravity_data_from_store(store)
     assert geg.countries == model.data.countries and geg.unit == "million USD"
     assert sorted(geg.variables) == ["common_lang", "contig", "international", "lndist", "rta"]

@@ -22,8 +22,8 @@ from econsec.analytics.models.estimation import (
     estimate_ppml,
     from_store,
 )
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 TABLE = np.array([[10.0, 2.0, 3.0], [4.0, 20.0, 1.0], [1.0, 2.0, 30.0]])
 
@@ -316,7 +316,7 @@ def test_summary_and_provenance_say_how_and_from_what() -> None:
 
 # -- the store ------------------------------------------------------------------------------------
 def test_from_store_builds_the_panels(store: Store, data_dir: Path) -> None:
-    ingest(store, [(get(n), get(n).discover(data_dir)) for n in ("agtpa", "gegravity_sample")])
+    ingest_real(store, data_dir, "agtpa", "gegravity_sample")
     years = [1986, 2006]
     ag = from_store(store, "agtpa_yotov2016", years=years)
     f = ag.frame

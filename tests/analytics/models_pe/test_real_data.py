@@ -16,14 +16,14 @@ import pytest
 
 from econsec.analytics.models.pe import SmartModel, SmartSpec, load_baseline, tariff_shocks
 from econsec.analytics.models.pe.elasticities import LABEL_HS3, LABEL_HS3_PREFIX, LABEL_SITC5
-from econsec.sources.registry import get
-from econsec.store import Store, ingest
+from econsec.store import Store
+from tests.conftest import ingest_real
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Store:
     s = Store(tmp_path_factory.mktemp("pe") / "econsec.duckdb")
-    ingest(s, [(get(n), get(n).discover(data_dir)) for n in ("census_hs10", "hs_concordance")])
+    ingest_real(s, data_dir, "census_hs10", "hs_concordance")
     yield s
     s.close()
 

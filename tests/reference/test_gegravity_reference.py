@@ -34,7 +34,7 @@ from econsec.analytics.models.gravity import (
 
 pytestmark = pytest.mark.reference
 HERE = Path(__file__).parent / "gegravity"
-ATOL_PCT = 1e-5
+ATOL_PCT = 1e-7  # observed max 6e-8 (docs/models/gravity-ge.md); the issue asks 1e-5
 RTOL_LEVEL = 1e-7
 VARIABLES = ["lndist", "contiguity", "common_language", "pta", "international"]
 EXPERIMENTS = {

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.models.multisector import MultiSectorModel, Shock, load_wiod
+from econsec.analytics.models.multisector.data import Calibration
 from econsec.analytics.models.multisector.results import MultiSectorResults
 from econsec.analytics.models.pe.model import SmartModel
 from econsec.analytics.models.pe.results import SmartResult
@@ -167,12 +168,10 @@ def _with_rta(shock: Shock, spec: Scenario, beta: float, theta: float, notes: li
     return Shock(shock.countries, shock.sectors, shock.trade_cost * factor, shock.tariff, shock.label)
 
 
-def _ge(store: Store, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
-        draws: int, seed: int, notes: list[str]) -> tuple[MultiSectorResults, pd.DataFrame | None]:
-    cal = load_wiod(store, GE_YEAR, sectors={f"c{i}": ("goods" if f"c{i}" in GOODS else "services")
-                                             for i in range(1, 36)})
-
-    base_rta = baseline_rta(store, cal.countries) if spec.agreements else None
+def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
+        base_rta: np.ndarray | None, draws: int, seed: int, notes: list[str]
+        ) -> tuple[MultiSectorResults, pd.DataFrame | None]:
+    cal = full.aggregate(sectors={s: ("goods" if s in GOODS else "services") for s in full.sectors})
 
     def solve(sig: float, b: float | None) -> MultiSectorResults:
         model = MultiSectorModel(cal, theta={"goods": sig - 1.0, "services": SERVICES_THETA},
@@ -263,15 +262,15 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
                                "coefficient (rta_beta)")
     ge = bands = ms = third = None
     if model in ("ge", "both", "all"):
-        ge, bands = _ge(store, spec, sigma, rta_beta, draws, seed, notes)
-        third = third_markets(ge)
-    if model == "all":
         cal = load_wiod(store, GE_YEAR)
-        m = MultiSectorModel(cal, intermediates="io")
-        shock, _ = _sector_shock(spec, m)
-        if spec.agreements and rta_beta:
-            shock = _with_rta(shock, spec, rta_beta[0], sigma - 1.0, [],
-                              baseline_rta(store, cal.countries))
-        ms = m.solve(shock)
+        base_rta = baseline_rta(store, cal.countries) if spec.agreements else None
+        ge, bands = _ge(cal, spec, sigma, rta_beta, base_rta, draws, seed, notes)
+        third = third_markets(ge)
+        if model == "all":
+            m = MultiSectorModel(cal, intermediates="io")
+            shock, _ = _sector_shock(spec, m)
+            if spec.agreements and rta_beta:
+                shock = _with_rta(shock, spec, rta_beta[0], sigma - 1.0, [], base_rta)
+            ms = m.solve(shock)
     pe = _pe(store, spec, notes) if model in ("pe", "both", "all") else None
     return ScenarioRun(spec, sigma, ge, bands, ms, pe, third, tuple(dict.fromkeys(notes)))

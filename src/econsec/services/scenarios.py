@@ -130,8 +130,7 @@ def resolve(name_or_path: str) -> Scenario:
     return load_spec(p) if p.suffix == ".toml" or p.exists() else load_preset(name_or_path)
 
 
-def _sector_shock(spec: Scenario, model: MultiSectorModel) -> tuple[Shock, list[str]]:
-    cal = model.calibration
+def _sector_shock(spec: Scenario, cal: Calibration) -> tuple[Shock, list[str]]:
     goods = [s for s in cal.sectors if s in GOODS or s == "goods"]
     sh = sector_tariffs(spec, cal.countries, goods)
     change = np.zeros((len(cal.countries), len(cal.countries), len(cal.sectors)))
@@ -172,18 +171,19 @@ def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, floa
         base_rta: np.ndarray | None, draws: int, seed: int, notes: list[str]
         ) -> tuple[MultiSectorResults, pd.DataFrame | None]:
     cal = full.aggregate(sectors={s: ("goods" if s in GOODS else "services") for s in full.sectors})
+    tariffs, shock_notes = _sector_shock(spec, cal)  # the same for every draw
+    rta_notes: list[str] = []
 
     def solve(sig: float, b: float | None) -> MultiSectorResults:
         model = MultiSectorModel(cal, theta={"goods": sig - 1.0, "services": SERVICES_THETA},
                                  intermediates="none")
-        shock, n = _sector_shock(spec, model)
+        shock = tariffs
         if b is not None and spec.agreements:
-            shock = _with_rta(shock, spec, b, sig - 1.0, n, base_rta)
-        if not notes:
-            notes.extend(n)
+            shock = _with_rta(shock, spec, b, sig - 1.0, rta_notes, base_rta)
         return model.solve(shock)
 
     central = solve(sigma, beta[0] if beta else None)
+    notes.extend(shock_notes + rta_notes)
     if draws <= 0:
         return central, None
     rng = np.random.default_rng(seed)
@@ -268,7 +268,7 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
         third = third_markets(ge)
         if model == "all":
             m = MultiSectorModel(cal, intermediates="io")
-            shock, _ = _sector_shock(spec, m)
+            shock, _ = _sector_shock(spec, cal)
             if spec.agreements and rta_beta:
                 shock = _with_rta(shock, spec, rta_beta[0], sigma - 1.0, [], base_rta)
             ms = m.solve(shock)

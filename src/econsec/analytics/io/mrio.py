@@ -317,7 +317,7 @@ class MRIO:
     @cached_property
     def leontief(self) -> eq.Leontief:
         """LU factorisation of I − A (products with L without forming it)."""
-        return eq.Leontief.factor(self.A)
+        return eq.Leontief.factor(self.A, check_finite=False)  # Z, Y checked when built
 
     @cached_property
     def L(self) -> np.ndarray:
@@ -341,8 +341,14 @@ class MRIO:
                 "x": pd.DataFrame({"x": self.x}, self.labels),
                 "value_added": pd.DataFrame({"value_added": self.value_added}, self.labels)}
 
+    @cached_property
+    def _own_residual(self) -> float:
+        return self.residual(self.x, self.y)
+
     def residual(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> float:
         """max|(I − A) x − y| / max|y| (default: the table's own x and y)."""
+        if x is None and y is None:
+            return self._own_residual
         x = self.x if x is None else x
         y = self.y if y is None else y
         scale = max(float(np.abs(y).max()), 1e-300)

@@ -50,6 +50,12 @@ def test_korea_2022_and_2023_portfolio(store: Store) -> None:
     # Hormuz 2023 = (QAT 11.826 + OMN 6.894 + ARE 0.634) / 60.632 = 0.3192 (hand, from EI rows)
     assert f.loc[2023, "hormuz_share"] == pytest.approx(0.3192, abs=1e-4)
     assert f.loc[2023, "total_mt"] == pytest.approx(60.6316 * 0.735, abs=1e-3)
+    # chokepoints 2023 (hand, from EI rows and routes.csv): Malacca = QAT 11.826 + OMN 6.894 +
+    # Other Africa 0.841 + NGA 0.821 + ARE 0.634 + EGY 0.382 + DZA 0.177 + Other Europe 0.084
+    # = 21.659 bcm; Red Sea = EGY + DZA + Other Europe = 0.643; Panama = USA 7.085 + TTO 0.021
+    assert f.loc[2023, "malacca_share"] == pytest.approx(21.6591 / 60.6316, abs=1e-4)
+    assert f.loc[2023, "red_sea_share"] == pytest.approx(0.6427 / 60.6316, abs=1e-4)
+    assert f.loc[2023, "panama_share"] == pytest.approx(7.1060 / 60.6316, abs=1e-4)
     assert 0 < f.loc[2023, "gpr_coverage"] < 1          # Qatar, Oman, UAE have no GPRC
 
 
@@ -74,14 +80,41 @@ def test_optimize_korea_japan(store: Store) -> None:
     f = r.frame.set_index(["mode", "buyer"])
     assert f.loc[("pooled", "KOR+JPN"), "demand_mt"] == pytest.approx((60.6316 + 90.3188) * 0.735,
                                                                      abs=1e-3)
-    assert f.loc[("separate", "KOR"), "hormuz_share"] <= 0.30 + 1e-9
+    # each buyer keeps its own limits when pooled: the old pair-level rows let Japan's Hormuz
+    # share reach 0.3033 under a 0.30 limit (2023)
+    for mode in ("separate", "pooled"):
+        for b in ("KOR", "JPN"):
+            assert f.loc[(mode, b), "hormuz_share"] <= 0.30 + 1e-9
+            assert f.loc[(mode, b), "max_supplier_share"] <= 0.30 + 1e-9
+    # transfers: pooled volume above the buyer's own allotment, never more than the partner's
+    # unused allotment at that supplier
+    a = r.tables["allocation"]
+    assert (r.tables["transfers"]["from_partner_mt"] > 0).all()
+    assert set(a["mode"]) == {"separate", "pooled"}
     sw = r.tables["swaps"]
     assert sw["swap_in_mt"].sum() == pytest.approx(sw["swap_out_mt"].sum())
 
 
 def test_optimize_infeasible_message(store: Store) -> None:
-    with pytest.raises(LngError, match="max share 10% for"):
+    # 10 % per supplier needs ≥ 10 suppliers with room for 4.46 Mt (Korea): the message names
+    # the buyer, the constraint and the amount
+    with pytest.raises(LngError, match=r"max share 10% of (KOR|JPN)'s demand from .* "
+                                       r"\(≤ \d+\.?\d* Mt\) \(violated by \d"):
         lng.optimize(store, ("KOR", "JPN"), 2023, max_share=0.10)
+    with pytest.raises(LngError, match="route must be one of hormuz, malacca, red_sea, panama"):
+        lng.optimize(store, ("KOR", "JPN"), 2023, route_limits={"gibraltar": 0.1})
+
+
+def test_optimize_malacca_limit(store: Store) -> None:
+    # a 25 % Malacca limit per buyer: Korea's observed 2023 share is 0.357, so it must bind
+    r = lng.optimize(store, ("KOR", "JPN"), 2023, route_limits={"hormuz": 0.30, "malacca": 0.25})
+    f = r.frame.set_index(["mode", "buyer"])
+    for mode in ("separate", "pooled"):
+        assert f.loc[(mode, "KOR"), "malacca_share"] <= 0.25 + 1e-9
+        assert f.loc[(mode, "JPN"), "malacca_share"] <= 0.25 + 1e-9
+    assert r.parameters["max_route_share (per buyer)"] == {"hormuz": 0.30, "malacca": 0.25}
+    g = r.tables["gain"].set_index("measure")
+    assert g.loc["cost_bn_usd", "gain"] >= -1e-9
 
 
 def test_disrupt_hormuz(store: Store) -> None:
@@ -90,6 +123,26 @@ def test_disrupt_hormuz(store: Store) -> None:
     # Korea loses 3/12 of (11.826 + 6.894 + 0.634) bcm × 0.735 = 3.556 Mt (hand, from EI rows)
     assert f.loc["KOR", "lost_mt"] == pytest.approx(0.25 * 19.3549 * 0.735, abs=1e-3)
     assert f["shortfall_joint"].sum() <= f["shortfall_alone"].sum() + 1e-12
+
+
+def test_disrupt_other_chokepoints(store: Store) -> None:
+    r = lng.disrupt(store, ("KOR", "JPN"), 2023, route="malacca", months=3)
+    f = r.frame.set_index("buyer")
+    # Korea loses 3/12 of the 21.659 bcm that pass Malacca (see the portfolio test) × 0.735
+    assert f.loc["KOR", "lost_mt"] == pytest.approx(0.25 * 21.6591 * 0.735, abs=1e-3)
+    # Japan: QAT 3.998 + OMN 2.973 + ARE 1.147 + Other Africa 0.354 + NGA 0.345 + EGY 0.184 +
+    # Other Europe 0.091 + DZA 0.080 = 9.172 bcm
+    assert f.loc["JPN", "lost_mt"] == pytest.approx(0.25 * 9.1719 * 0.735, abs=1e-3)
+    assert r.parameters["route"] == "malacca" and "QAT" in r.parameters["failed"]
+    assert any("no rerouting" in c for c in r.coverage)
+    # Panama for 6 months: Korea's U.S. 7.085 + Trinidad 0.021 bcm
+    p = lng.disrupt(store, ("KOR",), 2023, route="panama", months=6).frame
+    assert p["lost_mt"].iloc[0] == pytest.approx(0.5 * 7.1060 * 0.735, abs=1e-3)
+    # 'suez' is the Red Sea chokepoint: Korea's EGY + DZA + Other Europe = 0.643 bcm
+    s = lng.disrupt(store, ("KOR",), 2023, route="suez", months=12).frame
+    assert s["lost_mt"].iloc[0] == pytest.approx(0.6427 * 0.735, abs=1e-3)
+    with pytest.raises(LngError, match="route must be one of"):
+        lng.disrupt(store, ("KOR",), 2023, route="bosporus")
 
 
 def test_us_balance(store: Store) -> None:
@@ -129,3 +182,13 @@ def test_cli_optimize_prints_gain(db: Path) -> None:
     assert r.exit_code == 0 and "mt_per_year" in r.output
     r = CliRunner().invoke(app, ["--db", str(db), "lng", "optimize", "KOR", "--max-share", "0.05"])
     assert r.exit_code == 1
+    r = CliRunner().invoke(app, ["--db", str(db), "--json", "lng", "optimize", "KOR", "JPN",
+                                 "--max-route", "malacca=0.25"])
+    assert r.exit_code == 0, r.output
+    assert '"malacca": 0.25' in r.output
+    r = CliRunner().invoke(app, ["--db", str(db), "lng", "optimize", "KOR", "--max-route", "malacca"])
+    assert r.exit_code == 1 and "CHOKEPOINT=SHARE" in r.output
+    r = CliRunner().invoke(app, ["--db", str(db), "lng", "disrupt", "KOR", "JPN", "--route",
+                                 "malacca", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "Strait of Malacca" in r.output

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pandas as pd
 import typer
 
+from econsec.cli.charts import figure2
 from econsec.cli.render import ResultView as _View
 from econsec.cli.render import emit, emit_result, err
 from econsec.cli.render import fail as _fail
@@ -18,35 +18,6 @@ FORMATS = ("table", "csv", "json", "parquet")
 FOCUS = ("USA", "CHN", "DEU", "JPN", "KOR", "TWN", "IND")
 
 
-
-
-def figure2(table: pd.DataFrame, path: str, title: str = "") -> None:
-    """Bars of real income change (%) by economy, one panel per scenario (the style of WP/21/69
-    Figure 2). ``table``: economies × scenarios (as ``DecouplingResults.table``)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    cols = list(table.columns)
-    ncol = 2 if len(cols) > 1 else 1
-    nrow = -(-len(cols) // ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(6 * ncol, 2.6 * nrow), squeeze=False, sharey=True)
-    for ax, c in zip(axes.ravel(), cols, strict=False):
-        v = table[c]
-        ax.bar(v.index.astype(str), v.to_numpy(), color=["#b22222" if x < 0 else "#2e6f9e" for x in v])
-        ax.axhline(0, color="black", lw=0.6)
-        ax.set_title(c, fontsize=9)
-        ax.tick_params(axis="x", labelsize=7, rotation=90)
-        ax.grid(axis="y", alpha=0.3)
-    for ax in axes.ravel()[len(cols):]:
-        ax.set_visible(False)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("real income, %")
-    fig.suptitle(title or "Technology decoupling: real income change by economy", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
 
 
 @app.command("list")

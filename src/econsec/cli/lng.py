@@ -73,33 +73,43 @@ def optimize(ctx: typer.Context,
              buyers: Annotated[list[str], typer.Argument(help="ISO3 buyers, e.g. KOR JPN.")],
              year: Annotated[int, typer.Option("--year")] = 2023,
              max_share: Annotated[float, typer.Option("--max-share")] = 0.30,
-             max_hormuz: Annotated[float, typer.Option("--max-hormuz")] = 0.30,
+             max_hormuz: Annotated[float, typer.Option("--max-hormuz", help="Max share of each buyer's demand through Hormuz.")] = 0.30,
+             max_route: Annotated[list[str] | None, typer.Option("--max-route", help="CHOKEPOINT=SHARE per buyer, e.g. malacca=0.4 (hormuz, malacca, red_sea, panama); repeatable.")] = None,
              risk_penalty: Annotated[float, typer.Option("--risk-penalty", help="$/MMBtu per unit of GPR weight.")] = 0.5,
              headroom: Annotated[float, typer.Option("--headroom", help="Share of other buyers' volumes obtainable.")] = 0.10,
              fmt: Fmt = "table", out_path: Out = None) -> None:
-    """Separate vs pooled least-cost procurement, the gain from pooling and swaps."""
+    """Separate vs pooled least-cost procurement (limits hold per buyer), the gain and swaps."""
     from econsec.services import lng
 
+    limits = {"hormuz": max_hormuz}
+    for item in max_route or ():
+        name, sep, val = item.partition("=")
+        try:
+            limits[name.strip().lower()] = float(val)
+        except ValueError:
+            raise _fail(ValueError(f"--max-route must be CHOKEPOINT=SHARE, e.g. malacca=0.4; "
+                                   f"got {item!r}")) from None
+        if not sep:
+            raise _fail(ValueError(f"--max-route must be CHOKEPOINT=SHARE, got {item!r}"))
     try:
         with _store(ctx) as s:
             r = lng.optimize(s, tuple(b.upper() for b in buyers), year, max_share=max_share,
-                             max_route_share=max_hormuz, risk_penalty=risk_penalty,
-                             headroom=headroom)
+                             route_limits=limits, risk_penalty=risk_penalty, headroom=headroom)
     except EconsecError as e:
         raise _fail(e) from e
     emit_result(r, fmt="json" if ctx.obj.json else fmt, out_path=out_path,
-                tables=("gain", "swaps"))
+                tables=("gain", "transfers", "swaps"))
 
 
 @app.command()
 def disrupt(ctx: typer.Context,
             buyers: Annotated[list[str], typer.Argument(help="ISO3 buyers.")],
             supplier: Annotated[list[str] | None, typer.Option("--supplier")] = None,
-            route: Annotated[str | None, typer.Option("--route", help="hormuz")] = None,
+            route: Annotated[str | None, typer.Option("--route", help="hormuz | malacca | red_sea (suez, bab-el-mandeb) | panama")] = None,
             months: Annotated[float, typer.Option("--months")] = 3.0,
             year: Annotated[int, typer.Option("--year")] = 2023,
             fmt: Fmt = "table", out_path: Out = None) -> None:
-    """Shortfall per importer when suppliers or a route fail, alone and with a joint response."""
+    """Shortfall per importer when suppliers or a chokepoint fail, alone and with a joint response."""
     from econsec.services import lng
 
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,10 @@ SHIPPING_DIFF = {"pacific": -0.5, "middle_east": 0.0, "atlantic": 0.5}
 PACIFIC = frozenset({"AUS", "MYS", "IDN", "BRN", "PNG", "RUS", "PER", "Other Asia Pacific"})
 MIDDLE_EAST = frozenset({"QAT", "ARE", "OMN", "YEM"})
 CONTRACTS_DDL = resources.files("econsec.store.migrations").joinpath("0005_lng_contracts.sql")
+DEFAULT_ROUTE_LIMITS: Mapping[str, float] = {"hormuz": 0.30}
+NO_REROUTING = ("flows through a closed chokepoint are lost for the whole period (no rerouting): "
+                "an upper bound for Malacca (Lombok/Sunda), the Red Sea (Cape) and Panama "
+                "(Suez/Cape), exact for Hormuz")
 
 
 def _vintage(store: Store, sources: tuple[str, ...]) -> str:
@@ -71,14 +76,16 @@ def portfolio(store: Store, importers: tuple[str, ...] = (), years: tuple[int, .
     return LngResult(
         "LNG supplier portfolio", ind,
         "shares s=m/Σm; HHI=Σs² (Vivoda 2014); Shannon=−Σ s ln s (Yoon 2019); "
-        "RW-HHI=Σ s² w, w=GPRC_st/GPRC_s 1985–2019 mean (missing → 1); Hormuz = QAT+ARE+OMN; Malacca = "
-        "west-of-strait supplier to East Asian importer",
+        "RW-HHI=Σ s² w, w=GPRC_st/GPRC_s 1985–2019 mean (missing → 1); chokepoint share = Σ s·1[route "
+        "passes]: Hormuz = QAT+ARE+OMN, Malacca/Red Sea/Panama from routes.csv (docs/lng.md §1)",
         "ei_review energy_trade; gpr GPRC", _vintage(store, ("ei_review", "gpr")), yrs,
         {"bcm_to_mt": pf.BCM_TO_MT},
         ("Japan's LNG re-exports are not in the EI bilateral table (no JPN exporter rows)",
          "residual supplier groups ('Other Africa' …) count as one supplier each",
-         "suppliers without a GPRC series get weight 1 (see gpr_coverage)"),
-        {"suppliers": sup, "trend": pf.trend(ind)})
+         "suppliers without a GPRC series get weight 1 (see gpr_coverage)",
+         "Malacca, Red Sea and Panama routes are given for importers in East Asia only; each "
+         "supplier has one usual route (no cargo-level routing)"),
+        {"suppliers": sup, "trend": pf.trend(ind), "routes": pf.routes()})
 
 
 def _contracts_table(store: Store) -> pd.DataFrame:
@@ -146,11 +153,23 @@ def ladder(store: Store, buyer: str, *, years: tuple[int, ...] = tuple(range(202
                      ("only contracts in the store or shipped are counted",), {"contracts": c})
 
 
+def _limits(route_limits: Mapping[str, float] | None) -> np.ndarray:
+    """β_r for every chokepoint in pf.CHOKEPOINTS (1 = no limit) from {name: share}."""
+    given = {pf.chokepoint(k): float(v)
+             for k, v in (DEFAULT_ROUTE_LIMITS if route_limits is None else route_limits).items()}
+    return np.array([given.get(cp, 1.0) for cp in pf.CHOKEPOINTS])
+
+
 def procurement_spec(store: Store, buyers: tuple[str, ...], year: int, *,
-                     max_share: float = 0.30, max_route_share: float = 0.30,
+                     max_share: float = 0.30, route_limits: Mapping[str, float] | None = None,
                      risk_penalty: float = 0.5, headroom: float = 0.10,
                      use_contracts: bool = True) -> tuple[op.ProcurementSpec, dict[str, Any]]:
-    """LP inputs from the store: demand = imports in ``year``; capacity K_s = x0_s + φ(E_s − x0_s)."""
+    """LP inputs from the store: demand = imports in ``year``; capacity K_s = x0_s + φ(E_s − x0_s).
+
+    ``route_limits``: maximum share of each buyer's demand through a chokepoint, e.g.
+    {"hormuz": 0.3, "malacca": 0.4} (default Hormuz 0.30; chokepoints not named are unlimited).
+    """
+    beta = _limits(route_limits)
     t = lng_trade(store, (year,))
     t = t.loc[t["bcm"].fillna(0) > 0]
     sup = tuple(sorted(t["supplier"].unique()))
@@ -183,10 +202,14 @@ def procurement_spec(store: Store, buyers: tuple[str, ...], year: int, *,
         for i, b in enumerate(buyers):
             m = ct.contracts_by_seller(c, b, year)
             mins[i] = m.reindex(list(sup)).fillna(0.0).to_numpy()
+    bb, ss = np.meshgrid(np.array(buyers), np.array(sup), indexing="ij")
+    flags = pf.route_flags(pd.Series(ss.ravel()), pd.Series(bb.ravel()))
+    passes = flags[list(pf.CHOKEPOINTS)].to_numpy().T.reshape(len(pf.CHOKEPOINTS), *bb.shape)
     spec = op.ProcurementSpec(tuple(buyers), sup, base[:, None] + diff[None, :], risk, demand,
-                              allot, mins, np.isin(np.array(sup), list(pf.HORMUZ)), max_share,
-                              max_route_share, risk_penalty)
-    params = {"year": year, "max_share": max_share, "max_route_share (Hormuz)": max_route_share,
+                              allot, mins, pf.CHOKEPOINTS, passes, beta, max_share, risk_penalty)
+    limits = {cp: float(b) for cp, b in zip(pf.CHOKEPOINTS, beta, strict=True) if b < 1}
+    params = {"year": year, "max_share (per buyer)": max_share,
+              "max_route_share (per buyer)": limits,
               "risk_penalty_usd_mmbtu": risk_penalty, "capacity_headroom": headroom,
               "shipping_diff_usd_mmbtu": SHIPPING_DIFF, "mmbtu_per_t": op.MMBTU_PER_TONNE,
               "prices": {b: REGIONAL_PRICE[b] for b in buyers}}
@@ -200,17 +223,20 @@ def _summary(spec: op.ProcurementSpec, x: np.ndarray, mode: str, pooled: bool) -
     cost = kappa * (spec.price * x).sum(axis=1)
     wc = dr.worst_case(x, dr.buyer_slack(x, spec.allotment, pooled=pooled))
     col = "shortfall_joint" if pooled else "shortfall_alone"
+    # chokepoint shares: Σ_s π_rbs x_bs / D_b per buyer, and for the pair
+    through = (spec.passes * x[None, :, :]).sum(axis=2)           # chokepoint × buyer, Mt
+    routes = {f"{cp}_share": through[r] / x.sum(axis=1) for r, cp in enumerate(spec.chokepoints)}
     rows = pd.DataFrame({"mode": mode, "buyer": list(spec.buyers), "demand_mt": x.sum(axis=1),
                          "cost_bn_usd": cost, "avg_price_usd_mmbtu": cost / kappa / x.sum(axis=1),
-                         "hhi": (share ** 2).sum(axis=1),
-                         "hormuz_share": share[:, spec.route].sum(axis=1),
-                         "worst_shortfall_mt": np.nan, "worst_supplier": ""})
+                         "hhi": (share ** 2).sum(axis=1), "max_supplier_share": share.max(axis=1),
+                         **routes, "worst_shortfall_mt": np.nan, "worst_supplier": ""})
     i = int(np.argmax(wc[col].to_numpy()))
     tot = pd.DataFrame({"mode": [mode], "buyer": ["+".join(spec.buyers)],
                         "demand_mt": [x.sum()], "cost_bn_usd": [cost.sum()],
                         "avg_price_usd_mmbtu": [cost.sum() / kappa / x.sum()],
                         "hhi": [(pool_share ** 2).sum()],
-                        "hormuz_share": [pool_share[spec.route].sum()],
+                        "max_supplier_share": [pool_share.max()],
+                        **{k: [through[r].sum() / x.sum()] for r, k in enumerate(routes)},
                         "worst_shortfall_mt": [wc[col].iloc[i]],
                         "worst_supplier": [spec.suppliers[i]]})
     return pd.concat([rows, tot], ignore_index=True)
@@ -236,44 +262,52 @@ def optimize(store: Store, buyers: tuple[str, ...], year: int, **kw: Any) -> Lng
     swaps.insert(1, "failed_supplier", spec.suppliers[worst])
     alloc = pd.concat([op.allocation_frame(spec, xs, "separate"),
                        op.allocation_frame(spec, xp, "pooled")], ignore_index=True)
+    moved = op.transfers(spec, xp)
     allocs = sep + pool
     diag = {"solver": "HiGHS (scipy.optimize.linprog)", "converged": all(a.status == 0 for a in allocs),
             "iterations": sum(a.iterations for a in allocs),
             "max_residual": max(a.residual for a in allocs)}
     return LngResult(f"LNG procurement {'+'.join(buyers)} {year}: separate vs pooled", summ,
-                     "LP min Σ κ(p+λw)x s.t. demand, capacity, max share per supplier and "
-                     "Hormuz, contract minimums (docs/lng.md)",
+                     "LP min Σ κ(p+λw)x s.t. each buyer's demand, max share per supplier, "
+                     "max chokepoint shares and contract minimums; capacity per buyer "
+                     "(separate) or shared by the pool (pooled) (docs/lng.md §3)",
                      "ei_review energy_trade and prices; gpr GPRC; contracts",
                      _vintage(store, ("ei_review", "gpr")), (year,), params,
                      ("delivered prices = EI regional average import price + basin freight "
-                      "differential (assumption)",),
-                     {"gain": gain, "allocation": alloc, "swaps": swaps}, diag)
+                      "differential (assumption)",
+                      "share and chokepoint limits hold for each buyer in both modes; pooling "
+                      "shares capacity (transfers = cargoes from the partner's allotment)"),
+                     {"gain": gain, "allocation": alloc, "transfers": moved, "swaps": swaps}, diag)
 
 
 def disrupt(store: Store, buyers: tuple[str, ...], year: int, *, suppliers: tuple[str, ...] = (),
             route: str | None = None, months: float = 3.0, **kw: Any) -> LngResult:
-    """Loss of suppliers (or the Hormuz route) for ``months``: shortfall before/after response."""
+    """Loss of suppliers or of a chokepoint (hormuz, malacca, red_sea, panama) for ``months``:
+    shortfall before and after a response, alone and jointly."""
     spec, params = procurement_spec(store, buyers, year, use_contracts=False, **kw)
-    failed = np.isin(np.array(spec.suppliers), list(suppliers))
+    failed = np.broadcast_to(np.isin(np.array(spec.suppliers), list(suppliers)),
+                             (len(buyers), len(spec.suppliers))).copy()
     if route is not None:
-        if route.lower() != "hormuz":
-            raise LngError(f"route must be 'hormuz', got {route!r}")
-        failed |= spec.route
-    if not failed.any():
-        raise LngError(f"none of {', '.join(suppliers) or route} supplied {', '.join(buyers)} "
-                       f"in {year}")
+        failed |= spec.route(pf.chokepoint(route))
     if not 0 < months <= 12:
         raise LngError(f"months must be in (0, 12], got {months}")
     x0 = _observed(store, spec, year)
+    if not (failed & (x0 > 0)).any():
+        raise LngError(f"none of {', '.join(suppliers) or route} supplied {', '.join(buyers)} "
+                       f"in {year}")
     frame = dr.disrupt(x0, dr.buyer_slack(x0, spec.allotment, pooled=False), failed, months)
     frame.insert(0, "buyer", list(buyers))
-    lost = [s for s, f in zip(spec.suppliers, failed, strict=True) if f]
-    return LngResult(f"LNG disruption: {', '.join(lost)} for {months:g} months", frame,
-                     "lost L=f·Σx_bs; alone max(0,L−R); joint max(0,ΣL−ΣR) shared ∝ L (swaps)",
-                     "ei_review energy_trade", _vintage(store, ("ei_review",)), (year,),
-                     {**params, "months": months, "failed": lost},
+    hit = np.asarray((failed & (x0 > 0)).any(axis=0), dtype=bool)
+    lost = [s for s, f in zip(spec.suppliers, hit.tolist(), strict=True) if f]
+    what = (f"{pf.CHOKEPOINT_NAMES[pf.chokepoint(route)]} ({', '.join(lost)})" if route
+            else ', '.join(lost))
+    return LngResult(f"LNG disruption: {what} for {months:g} months", frame,
+                     "lost L=f·Σ F_bs x_bs; alone max(0,L−R); joint max(0,ΣL−ΣR) shared ∝ L (swaps)",
+                     "ei_review energy_trade; routes.csv", _vintage(store, ("ei_review",)), (year,),
+                     {**params, "months": months, "route": route and pf.chokepoint(route),
+                      "failed": lost},
                      ("baseline = observed imports; spare = capacity headroom φ of other "
-                      "buyers' volumes, pro rata over the months",))
+                      "buyers' volumes, pro rata over the months", NO_REROUTING))
 
 
 def _observed(store: Store, spec: op.ProcurementSpec, year: int) -> np.ndarray:

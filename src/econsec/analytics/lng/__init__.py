@@ -20,20 +20,26 @@ from econsec.analytics.lng.optimize import (
                                              solve,
                                              solve_pool,
                                              stack,
+                                             transfers,
 )
 from econsec.analytics.lng.portfolio import (
                                              BCM_TO_MT,
+                                             CHOKEPOINTS,
                                              HORMUZ,
+                                             chokepoint,
                                              hhi,
                                              passes_malacca,
                                              portfolio_indicators,
+                                             route_flags,
+                                             routes,
                                              shannon,
                                              supplier_table,
 )
 from econsec.analytics.lng.results import LngError, LngResult
 
-__all__ = ["BCM_TO_MT", "HORMUZ", "MMBTU_PER_TONNE", "Allocation", "LngError", "LngResult",
-           "ProcurementSpec", "allocation_frame", "buyer_slack", "delivered_price", "disrupt",
-           "expiry_ladder", "flat_demand", "hhi", "mt_to_offset", "passes_malacca",
-           "portfolio_indicators", "respond", "shannon", "shipped_contracts", "solve",
-           "solve_pool", "stack", "supplier_table", "uncontracted_gap", "worst_case"]
+__all__ = ["BCM_TO_MT", "CHOKEPOINTS", "HORMUZ", "MMBTU_PER_TONNE", "Allocation", "LngError",
+           "LngResult", "ProcurementSpec", "allocation_frame", "buyer_slack", "chokepoint",
+           "delivered_price", "disrupt", "expiry_ladder", "flat_demand", "hhi", "mt_to_offset",
+           "passes_malacca", "portfolio_indicators", "respond", "route_flags", "routes",
+           "shannon", "shipped_contracts", "solve", "solve_pool", "stack", "supplier_table",
+           "transfers", "uncontracted_gap", "worst_case"]

@@ -1,7 +1,8 @@
 """Supply disruptions: shortfall per importer before and after a response, alone or jointly.
 
-Suppliers F fail for n months (f = n/12 of a year). Importer b loses L_b = f Σ_{s∈F} x_bs Mt.
-Its spare capacity is R_b = f Σ_{s∉F} r_bs, where r_bs is b's unused capacity at s (its
+The flows F fail for n months (f = n/12 of a year): F_bs = 1 when supplier s fails, or when
+b's cargoes from s pass a closed chokepoint (portfolio.routes; the route can differ by buyer).
+Importer b loses L_b = f Σ_s F_bs x_bs Mt. Its spare capacity is R_b = f Σ_s (1 − F_bs) r_bs, where r_bs is b's unused capacity at s (its
 allotment minus its purchases; for a pooled allocation the pool's unused capacity at s is
 attributed to the buyers in proportion to their allotments). Share limits are waived in an
 emergency. Shortfalls:
@@ -12,7 +13,9 @@ emergency. Shortfalls:
 
 The joint response re-allocates spare cargoes between the buyers (swaps, as in the KOGAS–JERA
 MoU, methods.md §8): buyer b covers L_b − S_b, first from its own spare R_b, the rest received
-from its partners' unused spare in proportion to what they have left. A joint response never
+from its partners' unused spare in proportion to what they have left. It assumes a partner's
+spare cargo can reach b, which holds when their routes coincide (Korea and Japan: same
+chokepoints for every supplier in the route data). A joint response never
 does worse than acting alone, since Σ_b max(0, L_b − R_b) ≥ max(0, Σ_b L_b − Σ_b R_b).
 """
 
@@ -55,11 +58,15 @@ def respond(lost: np.ndarray, spare: np.ndarray) -> pd.DataFrame:
 
 
 def disrupt(x: np.ndarray, slack: np.ndarray, failed: np.ndarray, months: float) -> pd.DataFrame:
-    """Loss of the suppliers ``failed`` (bool mask) for ``months`` months: see :func:`respond`."""
+    """Loss of the flows ``failed`` for ``months`` months: see :func:`respond`.
+
+    ``failed`` is a bool mask over suppliers (a supplier fails for every buyer) or over
+    buyer × supplier (a chokepoint closes the routes that pass it).
+    """
     f = float(months) / 12.0
-    failed = np.asarray(failed, dtype=bool)
-    lost = f * x[:, failed].sum(axis=1)
-    spare = f * slack[:, ~failed].sum(axis=1)
+    fail = np.broadcast_to(np.asarray(failed, dtype=bool), x.shape)
+    lost = f * np.where(fail, x, 0.0).sum(axis=1)
+    spare = f * np.where(fail, 0.0, slack).sum(axis=1)
     return respond(lost, spare)
 
 

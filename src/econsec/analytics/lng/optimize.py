@@ -1,25 +1,34 @@
 """Joint LNG procurement: a linear programme solved by HiGHS (``scipy.optimize.linprog``).
 
-Buyers b ∈ B (e.g. Korea, Japan) buy x_bs ≥ 0 Mt/yr from suppliers s. For a *pool* of buyers P
-(one buyer alone = "separate"; both together = "pooled"):
+Buyers b ∈ B (e.g. Korea, Japan) buy x_bs ≥ 0 Mt/yr from suppliers s; for a pooled purchase
+x_bs is the part of the pool's cargoes from s allocated to b. For a *pool* of buyers P (one
+buyer alone = "separate"; both together = "pooled"):
 
     min  Σ_{b∈P,s} κ (p_bs + λ w_s) x_bs                         (bn USD / yr)
     s.t. Σ_s x_bs = D_b                                  demand, each b ∈ P
          Σ_{b∈P} x_bs ≤ K_Ps                             supplier capacity available to P
-         Σ_{b∈P} x_bs ≤ α Σ_{b∈P} D_b                    maximum share per supplier
-         Σ_{b∈P} Σ_{s∈H} x_bs ≤ β Σ_{b∈P} D_b            maximum share through Hormuz (H)
-         x_bs ≥ m_bs                                     contract minimums
+         x_bs ≤ α D_b                                    maximum share per supplier, each b
+         Σ_s π_rbs x_bs ≤ β_r D_b                        maximum share through chokepoint r, each b
+         x_bs ≥ m_bs                                     contract minimums, each b
 
 with p_bs the delivered price ($/MMBtu), w_s the supplier risk weight (portfolio.risk_weights),
-λ the risk penalty ($/MMBtu per unit of w) and κ = e/1000 (e MMBtu per tonne; Mt × $/MMBtu → bn
-USD). Separately each buyer gets the allotment K_bs of the capacity with Σ_b K_bs = K_s, so every
-pair of separate solutions is feasible for the pool and the pooled cost is never higher: the
-gain from pooling is the cost difference, plus the fall in HHI and in the worst single-supplier
-shortfall (disruption.py). Pooling relaxes the share limits from each buyer to the pool, which
-is what joint purchasing with swaps (the KOGAS–JERA MoU, methods.md §8) allows.
+λ the risk penalty ($/MMBtu per unit of w), κ = e/1000 (e MMBtu per tonne; Mt × $/MMBtu → bn
+USD) and π_rbs = 1 when b's cargoes from s pass chokepoint r (portfolio.routes). The share
+limits, chokepoint limits, contract minimums and demand are each buyer's own, in both modes:
+a joint purchase is allocated to the buyers and each must still meet its own security rules.
+What pooling changes is the capacity row. Separately each buyer can only use its allotment
+K_bs (x_bs ≤ K_bs, Σ_b K_bs = K_s); pooled, either buyer can take cargoes from the other's
+allotment (Σ_b x_bs ≤ K_s) — the shared volume flexibility and swaps of the KOGAS–JERA MoU
+(methods.md §8). Pooled volume above b's own allotment, max(0, x_bs − K_bs), is the swap from
+its partner (:func:`transfers`). Every pair of separate solutions is feasible for the pool, so
+the pooled cost is never higher.
+
+Earlier versions applied α and β to the pair in the pooled LP (Σ_b x_bs ≤ α Σ_b D_b), which let the pool
+concentrate one buyer on a supplier or route beyond its own limit (Japan's 2023 Hormuz share
+rose to 30.3 % under a 30 % limit). That formulation had no documented use and was replaced.
 
 When the LP is infeasible an elastic copy (a slack on every row, minimise Σ slack) names the
-constraints that cannot all hold and by how much.
+constraints that cannot all hold — buyer, constraint, limit — and by how much.
 """
 
 from __future__ import annotations
@@ -43,8 +52,10 @@ class ProcurementSpec:
     """Inputs of the procurement LP (arrays buyer × supplier; Mt/yr, $/MMBtu).
 
     buyers, suppliers : labels; price : p_bs; risk_weight : w_s; demand : D_b;
-    allotment : K_bs (pooled capacity K_s = Σ_b K_bs); minimum : m_bs; route : H mask;
-    max_share : α; max_route_share : β; risk_penalty : λ; mmbtu_per_t : e.
+    allotment : K_bs (pooled capacity K_s = Σ_b K_bs); minimum : m_bs;
+    chokepoints : names r; passes : π_rbs (chokepoint × buyer × supplier, bool);
+    max_route_share : β_r per chokepoint (1 = no limit); max_share : α; risk_penalty : λ;
+    mmbtu_per_t : e.
     """
 
     buyers: tuple[str, ...]
@@ -54,23 +65,40 @@ class ProcurementSpec:
     demand: np.ndarray
     allotment: np.ndarray
     minimum: np.ndarray
-    route: np.ndarray
+    chokepoints: tuple[str, ...]
+    passes: np.ndarray
+    max_route_share: np.ndarray
     max_share: float = 0.30
-    max_route_share: float = 0.30
     risk_penalty: float = 0.5
     mmbtu_per_t: float = MMBTU_PER_TONNE
 
     def __post_init__(self) -> None:
-        nb, ns = len(self.buyers), len(self.suppliers)
+        nb, ns, nr = len(self.buyers), len(self.suppliers), len(self.chokepoints)
         for name in ("price", "allotment", "minimum"):
             if np.shape(getattr(self, name)) != (nb, ns):
                 raise LngError(f"{name} must be buyers × suppliers = {(nb, ns)}, "
                                f"got {np.shape(getattr(self, name))}")
-        for name, n in (("risk_weight", ns), ("route", ns), ("demand", nb)):
+        if np.shape(self.passes) != (nr, nb, ns):
+            raise LngError(f"passes must be chokepoints × buyers × suppliers = {(nr, nb, ns)}, "
+                           f"got {np.shape(self.passes)}")
+        for name, n in (("risk_weight", ns), ("demand", nb), ("max_route_share", nr)):
             if np.shape(getattr(self, name)) != (n,):
-                raise LngError(f"{name} must have length {n}")
-        if not (0 < self.max_share <= 1 and 0 <= self.max_route_share <= 1):
-            raise LngError("max_share must be in (0, 1] and max_route_share in [0, 1]")
+                raise LngError(f"{name} must have length {n}, got shape "
+                               f"{np.shape(getattr(self, name))}")
+        if not 0 < self.max_share <= 1:
+            raise LngError(f"max_share must be in (0, 1], got {self.max_share}")
+        beta = np.asarray(self.max_route_share, dtype=float)
+        if ((beta < 0) | (beta > 1)).any():
+            bad = {c: float(v) for c, v in zip(self.chokepoints, beta, strict=True)
+                   if not 0 <= v <= 1}
+            raise LngError(f"max_route_share must be in [0, 1] for every chokepoint, got {bad}")
+
+    def route(self, chokepoint: str) -> np.ndarray:
+        """π_rbs of one chokepoint (buyer × supplier bool)."""
+        if chokepoint not in self.chokepoints:
+            raise LngError(f"chokepoint must be one of {', '.join(self.chokepoints)}, "
+                           f"got {chokepoint!r}")
+        return np.asarray(self.passes[self.chokepoints.index(chokepoint)], dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -88,24 +116,38 @@ class Allocation:
 
 def _rows(spec: ProcurementSpec, idx: np.ndarray, cap: np.ndarray
           ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray, list[str]]:
-    """Constraint rows of the LP for buyers ``idx`` (variables x_bs row-major)."""
+    """Constraint rows of the LP for buyers ``idx`` (variables x_bs row-major).
+
+    Every row except capacity belongs to one buyer and its name says which.
+    """
     nb, ns = len(idx), len(spec.suppliers)
     names = [spec.buyers[i] for i in idx]
-    dtot = float(spec.demand[idx].sum())
-    a_eq = np.kron(np.eye(nb), np.ones((1, ns)))
-    b_eq = spec.demand[idx].astype(float)
-    eq_names = [f"demand {b} = {d:.4g} Mt" for b, d in zip(names, b_eq, strict=True)]
-    col_sum = np.kron(np.ones((1, nb)), np.eye(ns))
-    route = np.kron(np.ones((1, nb)), spec.route.astype(float)[None, :])
-    a_ub = np.vstack([col_sum, col_sum, route, -np.eye(nb * ns)])
-    b_ub = np.concatenate([cap, np.full(ns, spec.max_share * dtot), [spec.max_route_share * dtot],
+    dem = spec.demand[idx].astype(float)
+    eye_b = np.eye(nb)
+    a_eq = np.kron(eye_b, np.ones((1, ns)))
+    eq_names = [f"demand {b} = {d:.4g} Mt" for b, d in zip(names, dem, strict=True)]
+    cap_rows = np.kron(np.ones((1, nb)), np.eye(ns))
+    limited = [r for r, beta in enumerate(spec.max_route_share) if beta < 1]
+    # route row (r, b): π_rb· on b's block of variables
+    route_rows = np.vstack([np.kron(eye_b[j:j + 1], spec.passes[r, i].astype(float)[None, :])
+                            for r in limited for j, i in enumerate(idx)]
+                           ) if limited else np.zeros((0, nb * ns))
+    route_b = np.array([spec.max_route_share[r] * dem[j] for r in limited for j in range(nb)])
+    a_ub = np.vstack([cap_rows, np.eye(nb * ns), route_rows, -np.eye(nb * ns)])
+    b_ub = np.concatenate([cap, np.repeat(spec.max_share * dem, ns), route_b,
                            -spec.minimum[idx].ravel()])
-    ub_names = ([f"capacity {s} ≤ {k:.4g} Mt" for s, k in zip(spec.suppliers, cap, strict=True)]
-                + [f"max share {spec.max_share:.0%} for {s}" for s in spec.suppliers]
-                + [f"max route share {spec.max_route_share:.0%} through Hormuz"]
-                + [f"contract minimum {b}–{s} ≥ {m:.4g} Mt" for b in names
-                   for s, m in zip(spec.suppliers, spec.minimum[idx[names.index(b)]], strict=True)])
-    return a_ub, b_ub, ub_names, a_eq, b_eq, eq_names
+    who = "+".join(names)
+    alpha = spec.max_share
+    ub_names = ([f"capacity {s} available to {who} ≤ {k:.4g} Mt"
+                 for s, k in zip(spec.suppliers, cap, strict=True)]
+                + [f"max share {alpha:.0%} of {b}'s demand from {s} (≤ {alpha * d:.4g} Mt)"
+                   for b, d in zip(names, dem, strict=True) for s in spec.suppliers]
+                + [f"max {spec.chokepoints[r]} share {spec.max_route_share[r]:.0%} of {b}'s "
+                   f"demand (≤ {spec.max_route_share[r] * d:.4g} Mt)"
+                   for r in limited for b, d in zip(names, dem, strict=True)]
+                + [f"contract minimum {b}–{s} ≥ {m:.4g} Mt" for j, b in enumerate(names)
+                   for s, m in zip(spec.suppliers, spec.minimum[idx[j]], strict=True)])
+    return a_ub, b_ub, ub_names, a_eq, dem, eq_names
 
 
 def _explain(a_ub: np.ndarray, b_ub: np.ndarray, ub_names: list[str], a_eq: np.ndarray,
@@ -159,6 +201,19 @@ def solve(spec: ProcurementSpec, mode: Mode) -> list[Allocation]:
         return [solve_pool(spec, np.array([i]), spec.allotment[i])
                 for i in range(len(spec.buyers))]
     return [solve_pool(spec, np.arange(len(spec.buyers)), spec.allotment.sum(axis=0))]
+
+
+def transfers(spec: ProcurementSpec, x: np.ndarray) -> pd.DataFrame:
+    """Pooled cargoes a buyer takes beyond its own allotment, by buyer and supplier.
+
+    from_partner_mt = max(0, x_bs − K_bs): volume lifted from the partners' share of supplier
+    s's capacity (a swap or joint tender); rows with a positive transfer only.
+    """
+    extra = np.maximum(x - spec.allotment, 0.0)
+    b, s = np.nonzero(extra > 1e-9)
+    return pd.DataFrame({"buyer": np.asarray(spec.buyers)[b], "supplier":
+                         np.asarray(spec.suppliers)[s], "own_allotment_mt": spec.allotment[b, s],
+                         "pooled_mt": x[b, s], "from_partner_mt": extra[b, s]})
 
 
 def stack(spec: ProcurementSpec, allocs: list[Allocation]) -> np.ndarray:

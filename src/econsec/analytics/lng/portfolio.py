@@ -6,8 +6,8 @@ For importer c in year t with imports m_cs (bcm) from supplier s:
 * HHI             H_c  = Σ_s s_cs²                       (0–1; Vivoda 2014)
 * Shannon–Wiener  D_c  = −Σ_s s_cs ln s_cs               (nats; Yoon 2019)
 * risk-weighted   RH_c = Σ_s s_cs² w_s,  w_st = GPRC_st / mean_{1985–2019} GPRC_s  (ours; §8)
-* chokepoints     Hormuz_c = Σ_{s ∈ {QAT, ARE, OMN}} s_cs;
-                  Malacca_c = Σ_s s_cs · 1[route s→c passes the Strait of Malacca]
+* chokepoints     E_rc = Σ_s s_cs · 1[the usual route s → c passes chokepoint r], for
+                  r ∈ {Hormuz, Malacca, Red Sea (Suez + Bab-el-Mandeb), Panama}
 
 GPRC is the Caldara–Iacoviello country geopolitical-risk index (share of articles, monthly; 44
 countries), averaged over the year. A supplier without a GPRC series (e.g. Qatar, UAE, Oman,
@@ -15,26 +15,75 @@ Nigeria, Algeria) gets w_s = 1 (risk at its historical norm); the result reports
 covered by an observed index (``gpr_coverage``). The source's residual groups ("Other Africa" …)
 are kept as one supplier each, which slightly understates concentration.
 
-Malacca rule (ours): a cargo passes the strait when it is loaded west of it (Middle East,
-Africa, Europe: Suez or Cape route into the Indian Ocean) and discharged east of it in an East
-Asian market (Japan, Korea, China, Taiwan, Hong Kong, Philippines, Thailand). U.S., Trinidad and
-Peru cargoes are assumed to cross the Pacific (Panama) and Asia–Pacific suppliers (Australia,
-Malaysia, Indonesia, Brunei, PNG, Russia) to sail east of the strait; Australian North-West
-Shelf cargoes use the Lombok/Makassar route.
+Route data (``routes.csv``: chokepoint, supplier, importers, route, source; docs/lng.md §1).
+Hormuz = Qatar, UAE, Oman for every importer (methods.md §8). The other chokepoints are given
+for deliveries to East Asia (Japan, Korea, China, Taiwan, Hong Kong, Philippines, Thailand):
+Malacca for cargoes loaded west of the strait (Middle East, Africa, Europe); the Red Sea (Suez
+Canal and Bab-el-Mandeb, passed together on the way to Asia) for Mediterranean and European
+cargoes (Egypt, Algeria, Norway, other Europe); Panama for U.S. and Trinidad cargoes. West
+African cargoes sail round the Cape; Asia–Pacific plants (Australia, Malaysia, Indonesia, Brunei,
+PNG, Russia's Sakhalin) and Peru pass none of them. Each supplier gets its usual route (0/1);
+cargo-level routing (e.g. U.S. cargoes sent round the Cape while Panama was restricted in
+2023–24) is not in the data.
 
 Volumes in Mt use 1 bcm of natural gas ≈ 0.735 Mt of LNG (methods.md §8).
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
+
 import numpy as np
 import pandas as pd
 
+from econsec.analytics.lng.results import LngError
+
 BCM_TO_MT = 0.735
-HORMUZ = frozenset({"QAT", "ARE", "OMN"})
-WEST_OF_MALACCA = frozenset({"QAT", "ARE", "OMN", "YEM", "EGY", "DZA", "NGA", "AGO", "NOR",
-                             "Other Africa", "Other Europe"})
-EAST_OF_MALACCA = frozenset({"JPN", "KOR", "CHN", "TWN", "HKG", "PHL", "THA"})
+CHOKEPOINTS: tuple[str, ...] = ("hormuz", "malacca", "red_sea", "panama")
+CHOKEPOINT_NAMES = {"hormuz": "Strait of Hormuz", "malacca": "Strait of Malacca",
+                    "red_sea": "Red Sea (Suez Canal, Bab-el-Mandeb)", "panama": "Panama Canal"}
+ALIASES = {"suez": "red_sea", "bab-el-mandeb": "red_sea", "bab_el_mandeb": "red_sea",
+           "red-sea": "red_sea"}
+
+
+@cache
+def routes() -> pd.DataFrame:
+    """The shipped route table, one row per chokepoint × supplier × importer ("*" = any)."""
+    with resources.files(__package__).joinpath("routes.csv").open(encoding="utf-8") as f:
+        r = pd.read_csv(f, dtype=str)
+    unknown = sorted(set(r["chokepoint"]) - set(CHOKEPOINTS))
+    if unknown:
+        raise LngError(f"routes.csv: chokepoint must be one of {', '.join(CHOKEPOINTS)}, "
+                       f"got {', '.join(unknown)}")
+    r["importer"] = r["importers"].str.split()
+    return r.explode("importer", ignore_index=True)[["chokepoint", "supplier", "importer",
+                                                     "route", "source"]]
+
+
+def chokepoint(name: str) -> str:
+    """The canonical chokepoint key of ``name`` (case-insensitive; 'suez' → 'red_sea')."""
+    key = ALIASES.get(name.strip().lower(), name.strip().lower())
+    if key not in CHOKEPOINTS:
+        raise LngError(f"route must be one of {', '.join(CHOKEPOINTS)} (or suez, bab-el-mandeb),"
+                       f" got {name!r}")
+    return key
+
+
+def route_flags(supplier: pd.Series, importer: pd.Series) -> pd.DataFrame:
+    """One boolean column per chokepoint: does the route supplier → importer pass it?"""
+    r = routes()
+    pairs = pd.MultiIndex.from_arrays([supplier.astype(str), importer.astype(str)])
+    out = {}
+    for cp in CHOKEPOINTS:                      # four chokepoints; each test is vectorised
+        rc = r.loc[r["chokepoint"] == cp]
+        anywhere = supplier.isin(rc.loc[rc["importer"] == "*", "supplier"]).to_numpy()
+        named = rc.loc[rc["importer"] != "*", ["supplier", "importer"]]
+        out[cp] = anywhere | pairs.isin(pd.MultiIndex.from_frame(named))
+    return pd.DataFrame(out, index=supplier.index)
+
+
+HORMUZ = frozenset(routes().query("chokepoint == 'hormuz'")["supplier"])
 
 
 def supplier_key(exporter: pd.Series, exporter_name: pd.Series) -> pd.Series:
@@ -61,8 +110,8 @@ def shannon(s: np.ndarray) -> float:
 
 
 def passes_malacca(supplier: pd.Series, importer: pd.Series) -> pd.Series:
-    """True where the route supplier → importer passes the Strait of Malacca (rule above)."""
-    return supplier.isin(WEST_OF_MALACCA) & importer.isin(EAST_OF_MALACCA)
+    """True where the route supplier → importer passes the Strait of Malacca (route data)."""
+    return route_flags(supplier, importer)["malacca"]
 
 
 def risk_weights(gprc: pd.DataFrame, base: tuple[int, int] = (1985, 2019)) -> pd.DataFrame:
@@ -90,10 +139,9 @@ def supplier_table(trade: pd.DataFrame, weights: pd.DataFrame) -> pd.DataFrame:
                 how="left")
     t["gpr_observed"] = t["w"].notna()
     t["risk_weight"] = t["w"].fillna(1.0)
-    t["hormuz"] = t["supplier"].isin(HORMUZ)
-    t["malacca"] = passes_malacca(t["supplier"], t["importer"])
+    t = t.join(route_flags(t["supplier"], t["importer"]))
     cols = ["importer", "year", "supplier", "bcm", "mt", "share", "risk_weight", "gpr_observed",
-            "hormuz", "malacca"]
+            *CHOKEPOINTS]
     return t[cols].sort_values(["importer", "year", "share"], ascending=[True, True, False],
                                ignore_index=True)
 
@@ -102,12 +150,13 @@ def portfolio_indicators(sup: pd.DataFrame) -> pd.DataFrame:
     """Importer × year indicators from :func:`supplier_table` output (vectorised by groupby)."""
     s = sup["share"]
     x = sup.assign(s2=s ** 2, slns=-s * np.log(s), rs2=s ** 2 * sup["risk_weight"],
-                   gs=s * sup["gpr_observed"], hs=s * sup["hormuz"], ms=s * sup["malacca"])
+                   gs=s * sup["gpr_observed"],
+                   **{f"{cp}_share": s * sup[cp] for cp in CHOKEPOINTS})
     g = x.groupby(["importer", "year"], sort=True)
     out = g.agg(total_bcm=("bcm", "sum"), total_mt=("mt", "sum"), n_suppliers=("supplier", "size"),
                 hhi=("s2", "sum"), shannon=("slns", "sum"), rw_hhi=("rs2", "sum"),
-                gpr_coverage=("gs", "sum"), hormuz_share=("hs", "sum"),
-                malacca_share=("ms", "sum")).reset_index()
+                gpr_coverage=("gs", "sum"),
+                **{f"{cp}_share": (f"{cp}_share", "sum") for cp in CHOKEPOINTS}).reset_index()
     top = sup.loc[g["share"].idxmax(), ["importer", "year", "supplier", "share"]]
     top = top.rename(columns={"supplier": "top_supplier", "share": "top_share"})
     return out.merge(top, on=["importer", "year"])

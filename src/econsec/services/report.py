@@ -1,0 +1,405 @@
+"""The pair report: every econsec analysis for two economies in one read-only pass.
+
+``pair_report(store, "KOR", "JPN")`` runs, on the data in the store, the questions of the
+policy paper in order — structural vulnerability (Figure 1), critical items, exposure to the
+U.S. and China, strategic complementarity, the 2025 U.S. tariff scenarios, technology decoupling
+(Figure 2), early-warning alerts and LNG security — and returns a :class:`Report`: one
+:class:`Section` per question with its findings (sentences built from the numbers), tables,
+chart data and the provenance of every result it used. A section whose data is not in the store
+says so (``available=False`` and the reason) instead of failing the report.
+
+The report only reads the store (scans and alerts are made by ``econsec ews``). Rendering (HTML,
+JSON) is the interfaces' job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from econsec import __version__
+from econsec.analytics.indicators.data import source_years
+from econsec.errors import EconsecError
+from econsec.services import catalog as cat
+from econsec.services import decoupling as dec
+from econsec.services import ews, lng
+from econsec.services import indicators as ind
+from econsec.services import scenarios as scn
+from econsec.store import Store
+
+#: The 2025 U.S. tariff measures of the paper, one preset each, and their combination.
+TARIFF_PRESETS: tuple[str, ...] = ("universal-10", "reciprocal-2025-07", "china-60",
+                                   "canada-mexico-25", "universal-10-china-60")
+#: Economies shown beside the pair in the Figure-1 series and the decoupling table.
+BENCHMARKS: tuple[str, ...] = ("CHN", "USA", "DEU")
+HUBS: tuple[str, ...] = ("USA", "CHN")
+
+Progress = Callable[[str], None]
+
+
+class ReportError(EconsecError):
+    """The report cannot be built as asked (unknown economy, no trade data at all)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One question of the report, answered from the store.
+
+    ``findings`` are sentences with the numbers; ``tables`` the supporting tables; ``charts``
+    the data of each chart (a frame the interface draws: ``figure1`` year × country IV,
+    ``figure2`` economy × scenario real income %, ``lines`` x × series); ``provenance`` one entry
+    per result used (method, source, vintage, convergence where a solver ran).
+    """
+
+    key: str
+    title: str
+    available: bool
+    findings: tuple[str, ...] = ()
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    charts: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    provenance: tuple[dict[str, Any], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The pair report (read-only). ``sections`` in the paper's order."""
+
+    a: str
+    b: str
+    names: Mapping[str, str]
+    year: int
+    source: str
+    generated: str
+    sections: tuple[Section, ...]
+    data: pd.DataFrame
+
+    @property
+    def title(self) -> str:
+        return (f"Economic security of {self.names.get(self.a, self.a)} and "
+                f"{self.names.get(self.b, self.b)}: vulnerability, complementarity, scenarios, "
+                "early warning and LNG")
+
+    def section(self, key: str) -> Section:
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+
+    def provenance(self) -> dict[str, Any]:
+        return {"report": "pair", "a": self.a, "b": self.b, "year": self.year,
+                "source": self.source, "generated": self.generated,
+                "econsec": __version__,
+                "sections": {s.key: list(s.provenance) for s in self.sections}}
+
+    def summary(self) -> str:
+        lines = [self.title, f"  generated {self.generated} by econsec {__version__}; "
+                 f"product data {self.source} {self.year}"]
+        for s in self.sections:
+            lines.append(f"  {s.title}: " + ("; ".join(s.findings[:2]) if s.available
+                                            else "not available — " + "; ".join(s.notes)))
+        return "\n".join(lines)
+
+
+def _fmt_usd(v: float) -> str:
+    return f"{v / 1e9:,.1f} bn USD"
+
+
+def _ordinal(k: int) -> str:
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+class _Builder:
+    """Builds the sections; each method returns one :class:`Section`."""
+
+    def __init__(self, store: Store, a: str, b: str, year: int, source: str,
+                 names: Mapping[str, str], min_imports_usd: float, draws: int,
+                 lng_year: int | None) -> None:
+        self.store, self.a, self.b, self.year, self.source = store, a, b, year, source
+        self.names, self.min_imports, self.draws, self.lng_year = names, min_imports_usd, draws, lng_year
+
+    def n(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    # -- 1 structural vulnerability --------------------------------------------------------
+    def vulnerability(self) -> Section:
+        a, b = self.a, self.b
+        r = ind.vulnerability(self.store, year=self.year, source=self.source,
+                              min_imports_usd=self.min_imports)
+        f = r.frame.set_index("country")
+        findings = []
+        for c in (a, b):
+            if c in f.index:
+                row = f.loc[c]
+                findings.append(
+                    f"{self.n(c)} ranks {_ordinal(int(row['rank']))} of {len(f)} importers in import "
+                    f"vulnerability (IV {row['iv']:.3f}; HHI-weighted {row['iv_hhi']:.3f}); "
+                    f"{row['share_flagged_eu']:.1%} of its imports are items the EU 2021 screen flags.")
+            else:
+                findings.append(f"{self.n(c)} is not among the importers ranked "
+                                f"(imports below {self.min_imports:,.0f} USD or not in {self.source}).")
+        top = r.frame.head(15)
+        pair = r.frame[r.frame["country"].isin([a, b]) & ~r.frame["country"].isin(top["country"])]
+        cols = ["rank", "country", "iv", "iv_hhi", "imports_usd", "share_flagged_eu",
+                "n_flagged_eu", "n_flagged_geodep"]
+        tables = {"ranking": pd.concat([top, pair])[cols].reset_index(drop=True)}
+        prov = [r.provenance()]
+        charts = {}
+        series = ind.vulnerability_series(self.store, countries=(a, b, *BENCHMARKS),
+                                          source=self.source)
+        charts["figure1"] = series.frame[["year", "country", "iv"]]
+        prov.append(series.provenance())
+        if len(series.years) > 1:
+            s = series.frame.pivot(index="year", columns="country", values="iv")
+            for c in (a, b):
+                if c in s:
+                    findings.append(f"{self.n(c)}'s IV moved from {s[c].iloc[0]:.3f} "
+                                    f"({s.index[0]}) to {s[c].iloc[-1]:.3f} ({s.index[-1]}).")
+        return Section("vulnerability", "Structural import vulnerability", True, tuple(findings),
+                       tables, charts, tuple(prov), r.coverage)
+
+    # -- 2 critical items ------------------------------------------------------------------
+    def critical_items(self) -> Section:
+        findings, tables, prov = [], {}, []
+        screens = ("flag_eu", "flag_geodep", "flag_merics", "flag_korea")
+        counts = []
+        for c in (self.a, self.b):
+            r = ind.critical_items(self.store, c, year=self.year, source=self.source)
+            f = r.frame
+            any_flag = f[list(screens)].any(axis=1)
+            counts.append({"country": c, **{s.removeprefix("flag_"): int(f[s].sum()) for s in screens},
+                           "imports_flagged_usd": float(f.loc[any_flag, "imports_usd"].sum())})
+            top = f.loc[any_flag].nlargest(10, "imports_usd")
+            tables[f"items_{c}"] = top[["product", "description", "imports_usd", "hhi", "top1_supplier",
+                                       "top1_share", *screens]].reset_index(drop=True)
+            if len(top):
+                t = top.iloc[0]
+                findings.append(
+                    f"{self.n(c)}: {int(any_flag.sum())} items flagged by at least one screen "
+                    f"({_fmt_usd(counts[-1]['imports_flagged_usd'])}); the largest is {t['product']} "
+                    f"{str(t['description'])[:60]} ({_fmt_usd(t['imports_usd'])}, "
+                    f"{t['top1_share']:.0%} from {t['top1_supplier']}).")
+            prov.append(r.provenance())
+        tables = {"counts": pd.DataFrame(counts), **tables}
+        return Section("critical_items", "Critical items (EU, GeoDep, MERICS and Korea screens)",
+                       True, tuple(findings), tables, {}, tuple(prov))
+
+    # -- 3 exposure ------------------------------------------------------------------------
+    def exposure(self) -> Section:
+        r = ind.exposure(self.store, countries=[self.a, self.b])
+        f = r.frame
+        if f.empty:
+            raise ReportError(f"no exposure rows for {self.a} or {self.b} in {r.source}")
+        order = {self.a: 0, self.b: 1}
+        last = f[f["year"] == f["year"].max()].sort_values("country", key=lambda c: c.map(order))
+        findings = []
+        for _, row in last.iterrows():
+            findings.append(
+                f"{self.n(row['country'])} {int(row['year'])}: exports {row['export_share_USA']:.1%} to "
+                f"the U.S. and {row['export_share_CHN']:.1%} to China; imports "
+                f"{row['import_share_USA']:.1%} from the U.S. and {row['import_share_CHN']:.1%} from China.")
+        long = f.melt(id_vars=["year", "country"],
+                      value_vars=["export_share_USA", "export_share_CHN"], var_name="share")
+        long["series"] = long["country"] + " " + long["share"].str.replace("export_share_", "exports to ")
+        chart = long.pivot(index="year", columns="series", values="value").reset_index()
+        cols = [c for c in f.columns if c.startswith(("year", "country", "export_share", "import_share"))]
+        return Section("exposure", "Exposure to the United States and China", True, tuple(findings),
+                       {"latest": last[cols].dropna(axis=1, how="all").reset_index(drop=True)}, {"lines": chart},
+                       (r.provenance(),), r.coverage)
+
+    # -- 4 complementarity -----------------------------------------------------------------
+    def complementarity(self) -> Section:
+        r = ind.complementarity(self.store, self.a, self.b, year=self.year, source=self.source)
+        sc = r.tables["scores"]
+        findings = [f"{row['direction'].replace(self.a, self.n(self.a)).replace(self.b, self.n(self.b))}: "
+                    f"{row['coverage']:.0%} of {_fmt_usd(row['imports_at_risk_usd'])} at-risk imports "
+                    f"over {int(row['n_products'])} products" for _, row in sc.iterrows()]
+        findings.append(f"Export similarity (Finger–Kreinin) {sc['finger_kreinin_xs'].iloc[0]:.1f}; "
+                        f"trade complementarity (Michaely) {sc['michaely_tc'].iloc[0]:.1f} and "
+                        f"{sc['michaely_tc'].iloc[1]:.1f}.")
+        keep = ["product", "description", "importer", "partner", "imports_at_risk_usd", "top_supplier",
+                "top_supplier_share", "partner_exports_usd", "partner_rca", "coverage", "covered_usd"]
+        tables = {"scores": sc, "items": r.frame[[c for c in keep if c in r.frame]].head(20)}
+        if "semiconductor_value_chain" in r.tables:
+            tables["semiconductors"] = r.tables["semiconductor_value_chain"]
+        return Section("complementarity", "Strategic complementarity", True, tuple(findings),
+                       tables, {}, (r.provenance(),), r.coverage)
+
+    # -- 5 tariff scenarios ----------------------------------------------------------------
+    def scenarios(self, presets: Sequence[str]) -> Section:
+        rows, prov, notes = [], [], []
+        for p in presets:
+            run = scn.run_scenario(self.store, p, model="both", draws=self.draws)
+            foc = run.focus((self.a, self.b))
+            foc.insert(0, "scenario", p)
+            rows.append(foc)
+            prov.append(run.provenance())
+            notes += list(run.notes)
+        t = pd.concat(rows, ignore_index=True)
+        findings = []
+        for c in (self.a, self.b):
+            tc = t[t["country"] == c]
+            if len(tc):
+                w = tc.loc[tc["real_income_pct"].idxmin()]
+                findings.append(f"{self.n(c)}: real income changes from {tc['real_income_pct'].min():+.2f} % "
+                                f"to {tc['real_income_pct'].max():+.2f} % across the {len(tc)} scenarios; "
+                                f"the worst is {w['scenario']}.")
+        return Section("scenarios", "2025 U.S. tariff scenarios (structural gravity GE + SMART PE)",
+                       True, tuple(findings), {"effects": t}, {}, tuple(prov),
+                       tuple(dict.fromkeys(notes)))
+
+    # -- 6 decoupling ----------------------------------------------------------------------
+    def decoupling(self) -> Section:
+        r = dec.run_all(self.store)
+        shown = list(dict.fromkeys([self.a, self.b, *HUBS, *BENCHMARKS]))
+        have = set(r.frame()["country"])
+        table = r.table([c for c in shown if c in have])
+        findings = []
+        for c in (self.a, self.b):
+            if c in table.index:
+                row = table.loc[c]
+                findings.append(f"{self.n(c)}: {row.min():+.2f} % ({row.idxmin()}) to "
+                                f"{row.max():+.2f} % ({row.idxmax()}) of real income.")
+        full = r.table().drop(index=["mean", "world"])
+        for c in (self.a, self.b):
+            if c in full.index:
+                w = full.loc[c].idxmin()
+                rank = int((full[w] < full.loc[c, w]).sum()) + 1
+                findings.append(f"In {w} {self.n(c)}'s loss is the {_ordinal(rank)} largest of "
+                                f"{len(full)} economies.")
+        return Section("decoupling", "Technology decoupling between blocs (Caliendo–Parro GE, WIOD)",
+                       True, tuple(findings), {"real_income_pct": table.reset_index()},
+                       {"figure2": table.drop(index=["mean", "world"], errors="ignore")},
+                       (r.provenance(),))
+
+    # -- 7 early warning -------------------------------------------------------------------
+    def early_warning(self) -> Section:
+        wl = ews.watchlist(self.store)
+        al = ews.alerts(self.store)
+        pair = (self.a, self.b)
+        wl = wl[wl["importer"].isin(pair)] if len(wl) else wl
+        if not len(wl):
+            return Section("early_warning", "Early warning", False,
+                           notes=(f"no watchlist items for {self.a} or {self.b}: run `econsec ews "
+                                  "watchlist generate` and `econsec ews scan`",))
+        al = al[al["importer"].isin(pair)] if len(al) else al
+        open_ = al[~al["status"].isin(["resolved"])] if len(al) else al
+        findings = [f"{len(wl)} items watched for {' and '.join(self.n(c) for c in pair)}; "
+                    f"{len(open_)} open alerts, {len(al)} in all."]
+        if len(open_):
+            top = open_.sort_values("score", ascending=False).iloc[0]
+            findings.append(f"Highest open alert: {top['importer']} {top['product']} score "
+                            f"{top['score']:.0f} ({top['level']}) as of {top['as_of']}.")
+        keep = ["alert_id", "importer", "classification", "product", "as_of", "score", "level",
+                "status", "signals"]
+        return Section("early_warning", "Early warning", True, tuple(findings),
+                       {"open_alerts": open_[keep].head(30).reset_index(drop=True) if len(al) else al,
+                        "watchlist": wl.head(50).reset_index(drop=True)}, {},
+                       ({"method": "econsec ews scan (docs/ews.md); alerts as stored"},))
+
+    # -- 8 LNG -----------------------------------------------------------------------------
+    def lng(self) -> Section:
+        pair = (self.a, self.b)
+        port = lng.portfolio(self.store, pair)
+        f = port.frame
+        year = self.lng_year or int(f.groupby("importer")["year"].max().min())
+        last = f[f["year"] == year]
+        findings = [f"{self.n(r['importer'])} {year}: {r['total_mt']:.1f} Mt from {int(r['n_suppliers'])} "
+                    f"suppliers, HHI {r['hhi']:.3f}, top {r['top_supplier']} {r['top_share']:.0%}, "
+                    f"Hormuz {r['hormuz_share']:.0%}." for _, r in last.iterrows()]
+        tables: dict[str, pd.DataFrame] = {"portfolio": last.reset_index(drop=True)}
+        prov = [port.provenance()]
+        notes = list(port.coverage)
+        try:
+            opt = lng.optimize(self.store, pair, year)
+        except EconsecError as e:
+            notes.append(f"joint procurement not solved: {e}")
+        else:
+            gain = opt.tables.get("gain")
+            tables["procurement"] = opt.frame
+            if gain is not None:
+                tables["pooling_gain"] = gain
+                g = gain.set_index("measure")
+                findings.append(f"Pooled procurement {year}: cost {g.loc['cost_bn_usd', 'separate']:.2f} → "
+                                f"{g.loc['cost_bn_usd', 'pooled']:.2f} bn USD; worst-case shortfall "
+                                f"{g.loc['worst_shortfall_mt', 'separate']:.2f} → "
+                                f"{g.loc['worst_shortfall_mt', 'pooled']:.2f} Mt.")
+            prov.append(opt.provenance())
+        trend = port.tables.get("trend")
+        charts = {}
+        if trend is not None or len(f):
+            charts["lines"] = f.pivot(index="year", columns="importer", values="hhi").reset_index()
+        return Section("lng", "LNG security and joint procurement", True, tuple(findings), tables,
+                       charts, tuple(prov), tuple(notes))
+
+
+SECTIONS: tuple[str, ...] = ("vulnerability", "critical_items", "exposure", "complementarity",
+                             "scenarios", "decoupling", "early_warning", "lng")
+
+
+def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | None = None,
+                source: str = ind.DEFAULT_SOURCE, min_imports_usd: float = 1e10,
+                presets: Sequence[str] = TARIFF_PRESETS, draws: int = 0,
+                lng_year: int | None = None, sections: Sequence[str] = SECTIONS,
+                progress: Progress | None = None) -> Report:
+    """Build the report for economies ``a`` and ``b`` (ISO3) from the store.
+
+    ``year``: the product-data year (default: the latest ``source`` has). ``presets``: tariff
+    scenarios; ``draws``: Monte Carlo draws for their bands (0 = point estimates). A section
+    whose data are missing is kept with ``available=False`` and the reason.
+    """
+    a, b = a.upper(), b.upper()
+    if a == b:
+        raise ReportError(f"the report needs two different economies, got {a} twice")
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise ReportError(f"unknown sections {unknown}; known: {list(SECTIONS)}")
+    names_df = store.df("SELECT iso3, name FROM country_catalog WHERE iso3 IN (?, ?)", [a, b])
+    names = dict(zip(names_df["iso3"], names_df["name"], strict=True))
+    missing = [c for c in (a, b) if c not in names]
+    if missing:
+        raise ReportError(f"unknown economy {', '.join(missing)}: expected ISO3 codes in the "
+                          "country catalog (`econsec sql \"SELECT * FROM country_catalog\"`)")
+    years = source_years(store, source)
+    if not years:
+        raise ReportError(f"no product-level trade data from {source} in the store: run `econsec ingest`")
+    if year is None:
+        year = years[-1]
+    elif year not in years:
+        raise ReportError(f"{source} has no {year} in the store; it has {years}")
+    bld = _Builder(store, a, b, year, source, names, min_imports_usd, draws, lng_year)
+    titles = {"vulnerability": "Structural import vulnerability", "critical_items": "Critical items",
+              "exposure": "Exposure to the United States and China",
+              "complementarity": "Strategic complementarity", "scenarios": "2025 U.S. tariff scenarios",
+              "decoupling": "Technology decoupling between blocs", "early_warning": "Early warning",
+              "lng": "LNG security and joint procurement"}
+    out = []
+    for key in sections:
+        if progress is not None:
+            progress(titles[key])
+        try:
+            sec = bld.scenarios(presets) if key == "scenarios" else getattr(bld, key)()
+        except (EconsecError, KeyError) as e:  # data missing for one question: say so, go on
+            msg = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+            sec = Section(key, titles[key], False, notes=(msg,))
+        out.append(sec)
+    return Report(a, b, names, year, source, datetime.now(UTC).isoformat(timespec="seconds"),
+                  tuple(out), cat.catalog(store))
+
+
+def to_json(report: Report, records: Callable[[pd.DataFrame], list[dict[str, Any]]]) -> dict[str, Any]:
+    """The report as one JSON-ready mapping (``records`` turns a frame into row dicts)."""
+    return {"title": report.title, "provenance": report.provenance(),
+            "data": records(report.data),
+            "sections": [{"key": s.key, "title": s.title, "available": s.available,
+                          "findings": list(s.findings), "notes": list(s.notes),
+                          "provenance": list(s.provenance),
+                          "tables": {k: records(v) for k, v in s.tables.items()},
+                          "charts": {k: records(v.reset_index() if k == "figure2" else v)
+                                     for k, v in s.charts.items()}}
+                         for s in report.sections]}

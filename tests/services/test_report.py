@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.cli.render import records
-from econsec.cli.report import render_html
+from econsec.present.report_html import render_html
 from econsec.services import ews, indicators, lng
 from econsec.services import report as svc
 from econsec.sources.registry import available

@@ -6,11 +6,11 @@ from typing import Annotated
 
 import typer
 
-from econsec.cli.charts import figure2
 from econsec.cli.render import ResultView as _View
 from econsec.cli.render import emit, emit_result, err
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
+from econsec.present.charts import figure2
 
 app = typer.Typer(no_args_is_help=True, help="Technology decoupling between blocs (hubs, high-tech barriers, preferential attachment).")
 

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
         if chart:
             from pathlib import Path
 
-            from econsec.cli.charts import figure1
+            from econsec.present.charts import figure1
 
             data = str(Path(chart).with_suffix(".csv"))
             res = _run(ctx, lambda s: svc.vulnerability_series(s, source=source), "csv", data)

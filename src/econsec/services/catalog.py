@@ -50,11 +50,15 @@ def plan(config: Config, source: str | None = None,
 
 
 def run_ingest(config: Config, source: str | None = None, path: str | Path | None = None, *,
-               force: bool = False, progress: Progress | None = None) -> list[IngestOutcome]:
-    """Plan and run one atomic ingest into the store at ``config.db``."""
+               force: bool = False, progress: Progress | None = None,
+               store: Store | None = None) -> list[IngestOutcome]:
+    """Plan and run one atomic ingest into ``store`` (default: the store at ``config.db``,
+    opened and closed here)."""
     jobs = plan(config, source, path)
-    with Store(config.db) as store:
+    if store is not None:
         return ingest(store, jobs, force=force, progress=progress)
+    with Store(config.db) as s:
+        return ingest(s, jobs, force=force, progress=progress)
 
 
 def _coverage(store: Store) -> pd.DataFrame:

@@ -172,8 +172,9 @@ class _Builder:
             r = ind.critical_items(self.store, c, year=self.year, source=self.source)
             f = r.frame
             any_flag = f[list(screens)].any(axis=1)
+            flagged_usd = float(f.loc[any_flag, "imports_usd"].sum())
             counts.append({"country": c, **{s.removeprefix("flag_"): int(f[s].sum()) for s in screens},
-                           "imports_flagged_usd": float(f.loc[any_flag, "imports_usd"].sum())})
+                           "imports_flagged_usd": flagged_usd})
             top = f.loc[any_flag].nlargest(10, "imports_usd")
             tables[f"items_{c}"] = top[["product", "description", "imports_usd", "hhi", "top1_supplier",
                                        "top1_share", *screens]].reset_index(drop=True)
@@ -181,7 +182,7 @@ class _Builder:
                 t = top.iloc[0]
                 findings.append(
                     f"{self.n(c)}: {int(any_flag.sum())} items flagged by at least one screen "
-                    f"({_fmt_usd(counts[-1]['imports_flagged_usd'])}); the largest is {t['product']} "
+                    f"({_fmt_usd(flagged_usd)}); the largest is {t['product']} "
                     f"{str(t['description'])[:60]} ({_fmt_usd(t['imports_usd'])}, "
                     f"{t['top1_share']:.0%} from {t['top1_supplier']}).")
             prov.append(r.provenance())

@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: run test test-fast lint bench setup clean
+.PHONY: run test test-fast lint bench setup clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m venv $(VENV)
@@ -19,8 +19,13 @@ run: $(STAMP)
 	$(BIN)/econsec ingest
 	$(BIN)/econsec sources
 
+## Debian's Chromium for the dashboard's browser test (tests/api/test_dashboard.py), once.
+browser:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 ## Set up and run the full test suite (slow and reference tests included), then lint.
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports

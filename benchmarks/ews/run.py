@@ -1,7 +1,7 @@
 """Benchmark: scan 4,000 items × 200 partners × 120 months (generated data).
 
 Times (1) a live scan (score of the latest month for every item, ``last=1``) and (2) the full
-history (every month, as in the backtest). Usage: ``python benchmarks/ews/run.py [--threads 2]``.
+history (every month, as in the backtest). Usage: ``python benchmarks/ews/run.py [--threads 2] [--full] [--value-signal value_drop]``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ def main() -> None:
     ap.add_argument("--months", type=int, default=120)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--full", action="store_true", help="also score every month (backtest mode)")
+    ap.add_argument("--value-signal", default="stl_drop", choices=("stl_drop", "value_drop"),
+                    help="value signal scored (default: stl_drop, econsec's default)")
     a = ap.parse_args()
     for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[v] = str(a.threads)
@@ -39,7 +41,8 @@ def main() -> None:
     panel = MonthlyPanel(items, partners, months, flows, flows.sum(axis=1), "generated", "bench")
     gprc = pd.DataFrame({"country": np.repeat(partners, a.months), "period": np.tile(months, a.partners),
                          "value": rng.lognormal(4, 0.3, a.partners * a.months)})
-    rules = ScoringRules()
+    rules = ScoringRules().with_value_signal(a.value_signal)
+    print(f"value signal: {a.value_signal}")
     t = time.perf_counter()
     _, s, lv = evaluate(panel, rules, gprc=gprc, last=1)
     scan = time.perf_counter() - t

@@ -53,7 +53,9 @@ def test_scan_dedup_and_explanations(db: Path) -> None:
         assert len(wl) == 20 and set(wl.importer) == {"JPN"} and set(wl.grade) <= set("ABCD")
         r1 = ews.scan(s, "japan_customs", as_of="2011-04")
         assert r1.as_of == "2011-04" and r1.items == 20 and r1.created and not r1.updated
-        r2 = ews.scan(s, "japan_customs", as_of="2011-04")
+        # the same month again: nothing is due (checked already); forced, every item is re-scored
+        assert ews.scan(s, "japan_customs", as_of="2011-04").checked == 0
+        r2 = ews.scan(s, "japan_customs", as_of="2011-04", all_items=True)
         assert r2.created == [] and sorted(r2.updated) == sorted(r1.created)   # deduplicated
         a = ews.alerts(s)
         assert len(a) == len(r1.created) and a.dedup_key.is_unique
@@ -84,7 +86,7 @@ def test_lifecycle(db: Path) -> None:
         assert list(zip(h.from_status.fillna("-"), h.to_status, strict=True)) == [
             ("-", "new"), ("new", "acknowledged"), ("acknowledged", "confirmed"), ("confirmed", "resolved")]
         # a resolved alert is closed: the next scan opens a new one for the same item
-        r = ews.scan(s, "japan_customs", as_of="2011-04")
+        r = ews.scan(s, "japan_customs", as_of="2011-04", all_items=True)
         key = s.df("SELECT importer, product FROM ews_alerts WHERE alert_id = ?", [aid]).iloc[0]
         new = s.df("SELECT alert_id FROM ews_alerts WHERE importer=? AND product=? AND status='new'",
                    [key.importer, key["product"]])

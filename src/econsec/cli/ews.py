@@ -85,8 +85,10 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
          webhook: Annotated[str | None, typer.Option("--webhook", help="POST new alerts to this URL.")] = None,
          smtp: Annotated[str | None, typer.Option("--smtp", help="Mail alerts through this relay, HOST:PORT.")] = None,
          mail_to: Annotated[list[str] | None, typer.Option("--mail-to", help="Recipient (repeatable); needs --smtp.")] = None,
-         mail_from: Annotated[str, typer.Option("--mail-from")] = "econsec-ews@localhost") -> None:
-    """Score every watched item as of a month; store, deduplicate and notify alerts."""
+         mail_from: Annotated[str, typer.Option("--mail-from")] = "econsec-ews@localhost",
+         all_items: Annotated[bool, typer.Option("--all", help="Check every item, not only those due by grade frequency.")] = False,
+         value_signal: Annotated[str, typer.Option("--value-signal", help="value_drop | stl_drop (default: the backtested default).")] = "") -> None:
+    """Score the watched items due as of a month (or --all); store, deduplicate and notify alerts."""
     from econsec.services import ews
     from econsec.store import Store
 
@@ -99,16 +101,18 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
                     raise ews.EwsError(f"--smtp must be HOST:PORT and needs --mail-to, got {smtp!r}")
                 relay = (host, int(port))
             r = ews.scan(store, source, as_of=as_of, pair=pair, webhook=webhook, smtp=relay,
-                         mail_to=mail_to, mail_from=mail_from)
+                         mail_to=mail_to, mail_from=mail_from, all_items=all_items,
+                         rules=ews.rules_for(value_signal or None))
     except (EconsecError, ValueError) as e:
         raise _fail(e) from e
     if ctx.obj.json:
         sys.stdout.write(json.dumps({"as_of": r.as_of, "source": r.source, "vintage": r.vintage,
-                                     "items": r.items, "created": r.created, "updated": r.updated,
+                                     "items": r.items, "due": r.due, "checked": r.checked,
+                                     "skipped": r.skipped, "forced": r.forced,
+                                     "created": r.created, "updated": r.updated,
                                      "deliveries": [d.__dict__ for d in r.deliveries]}) + "\n")
         return
-    out.print(f"scan {r.source} as of {r.as_of}: {r.items} items, {len(r.created)} new alerts, "
-              f"{len(r.updated)} updated", highlight=False)
+    out.print(r.summary(), highlight=False)
     cols = ["alert_id", "importer", "product", "level", "score", "status"]
     emit(r.alerts[r.alerts.alert_id.isin(r.created + r.updated)][cols], as_json=False, title="alerts")
 
@@ -157,14 +161,15 @@ def resolve(ctx: typer.Context, alert_id: int,
 
 
 @app.command()
-def backtest(ctx: typer.Context) -> None:
+def backtest(ctx: typer.Context,
+             value_signal: Annotated[str, typer.Option("--value-signal", help="value_drop | stl_drop (default: the backtested default).")] = "") -> None:
     """Backtest on Japan customs and China monthly trade (tune first half, report second)."""
     from econsec.services import ews
     from econsec.store import Store
 
     try:
         with Store(ctx.obj.config.db, read_only=True) as store:
-            r = ews.backtest(store)
+            r = ews.backtest(store, rules=ews.rules_for(value_signal or None))
     except EconsecError as e:
         raise _fail(e) from e
     if ctx.obj.json:

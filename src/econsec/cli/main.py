@@ -130,9 +130,11 @@ def sql(
 from econsec.cli import indicators as _indicators  # noqa: E402  (commands register on the app)
 from econsec.cli import report as _report  # noqa: E402
 from econsec.cli import scenarios as _scenarios  # noqa: E402
+from econsec.cli import serve as _serve  # noqa: E402
 
 _indicators.register(app)
 _report.register(app)
+_serve.register(app)
 app.add_typer(_scenarios.app, name="scenario")
 
 # Command groups: each a module of econsec.cli with a typer ``app``.

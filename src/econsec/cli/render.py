@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import sys
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -13,43 +12,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from econsec.services.serialize import ResultView, document, records
+
+__all__ = ["ResultView", "emit", "emit_result", "err", "fail", "out", "records"]
+
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    if isinstance(v, pd.Timestamp):
-        return v.isoformat()
-    return v
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
 
 def fail(e: Exception) -> typer.Exit:
     """Print an error econsec raised on purpose as one line on stderr; exit status 1."""
     err.print(f"[bold red]error:[/bold red] {e}", highlight=False)
     return typer.Exit(1)
-
-
-@dataclass(frozen=True)
-class ResultView:
-    """A result object seen as :func:`emit_result` expects: a main frame and named tables."""
-
-    result: Any
-    frame: pd.DataFrame
-    tables: dict[str, pd.DataFrame]
-
-    def provenance(self) -> dict[str, Any]:
-        return dict(self.result.provenance())
-
-    def summary(self) -> str:
-        return str(self.result.summary())
 
 
 def emit(df: pd.DataFrame, *, as_json: bool, title: str | None = None, max_rows: int = 200) -> None:
@@ -89,9 +63,7 @@ def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 
                 emit(result.tables[name], as_json=False, title=name, max_rows=max_rows)
         return
     if fmt == "json":
-        text = json.dumps({"provenance": prov, "rows": records(result.frame),
-                           "tables": {k: records(v) for k, v in result.tables.items()}},
-                          default=str, ensure_ascii=False)
+        text = json.dumps(document(result), default=str, ensure_ascii=False)
     elif fmt == "csv":
         buf = io.StringIO()
         for k, v in prov.items():

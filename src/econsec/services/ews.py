@@ -1,7 +1,10 @@
 """Early-warning operations: watchlists, scans (alerts with lifecycle and dedup), notifications.
 
-A scan evaluates every watched item as of a data month (no look-ahead) and writes its alerts in
-ONE transaction, so a scan killed midway leaves the store as before. An open alert (status not
+A scan evaluates the watched items that are *due* as of a data month (no look-ahead): an item
+is due when its last check in that source (``ews_checks``) is at least its grade's check
+interval old (``econsec.analytics.ews.watchlist.due``); ``all_items=True`` checks every item.
+It writes its checks and alerts in ONE transaction, so a scan killed midway leaves the store as
+before. An open alert (status not
 ``resolved``) for the same importer × item is updated, not duplicated; its ``dedup_key`` is
 ``importer|classification|product|first month``. Notifications go out after the commit, for
 every alert without a successful delivery, so a restart re-sends what was not delivered.
@@ -28,7 +31,7 @@ from econsec.analytics.ews.panel import (
     month_index,
     store_inputs,
 )
-from econsec.analytics.ews.scoring import LEVELS, ScoringRules, explain
+from econsec.analytics.ews.scoring import LEVELS, VALUE_SIGNALS, ScoringRules, explain
 from econsec.errors import EconsecError
 from econsec.services.notify import Delivery, post_webhook, send_smtp
 from econsec.store import Store
@@ -48,7 +51,8 @@ class EwsError(EconsecError):
 
 @dataclass(frozen=True)
 class ScanResult:
-    """What a scan did: the as-of month, items scanned, alerts created/updated, deliveries."""
+    """What a scan did: the as-of month, items in scope, how many were due, checked and skipped,
+    alerts created/updated, deliveries."""
 
     as_of: str
     source: str
@@ -58,6 +62,15 @@ class ScanResult:
     updated: list[int]
     alerts: pd.DataFrame
     deliveries: list[Delivery] = field(default_factory=list)
+    due: int = 0
+    checked: int = 0
+    skipped: int = 0
+    forced: bool = False
+
+    def summary(self) -> str:
+        return (f"scan {self.source} as of {self.as_of}: {self.items} items, {self.due} due, "
+                f"{self.checked} checked{' (--all)' if self.forced else ''}, {self.skipped} skipped; "
+                f"{len(self.created)} new alerts, {len(self.updated)} updated")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -103,8 +116,14 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
          pair: tuple[str, str] | None = None, webhook: str | None = None,
          progress: Callable[[str], None] | None = None, now: datetime | None = None,
          panel: MonthlyPanel | None = None, smtp: tuple[str, int] | None = None,
-         mail_to: list[str] | None = None, mail_from: str = "econsec-ews@localhost") -> ScanResult:
-    """Scan the watched items of ``source`` as of month ``as_of`` (``YYYY-MM``; default latest).
+         mail_to: list[str] | None = None, mail_from: str = "econsec-ews@localhost",
+         all_items: bool = False) -> ScanResult:
+    """Scan the due watched items of ``source`` as of month ``as_of`` (``YYYY-MM``; default latest).
+
+    Due: never checked in ``source``, or last checked at least the grade's interval before
+    ``as_of`` (:func:`econsec.analytics.ews.watchlist.due`); ``all_items`` checks every item.
+    The checked items' last-checked month (never moved backwards) is written in the same
+    transaction as the alerts.
 
     With ``pair=(A, B)`` only A's items are scanned and each alert carries cover options from B.
     After the commit, pending alerts go to ``webhook`` and, with ``smtp=(host, port)`` and
@@ -117,17 +136,42 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     if full.total.size == 0:
         raise EwsError(f"no monthly import data for the watchlist in source {source!r}")
     t = full.total.shape[1] - 1 if as_of is None else month_index(full, as_of)
-    p = full.upto(t)
-    g, pr = store_inputs(store)
-    ev = store.df('SELECT importer, partner, classification, product, start, "end", severity FROM ews_events')
-    sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=ev, last=max(rules.n, 1))
-    hit = np.flatnonzero(lv[:, -1] > 0)
+    month = full.months[t]
+    scope = np.ones(len(full.items), dtype=bool)
     if pair is not None:
-        hit = hit[(p.items.importer.to_numpy()[hit] == pair[0])]
+        scope = full.items.importer.to_numpy() == pair[0]
+    is_due = scope & _due(store, full, source, month, wlist)
+    check = scope if all_items else is_due
+    rows = np.flatnonzero(check)
+    p = full.select(rows).upto(t)
+    if len(p.items):
+        g, pr = store_inputs(store)
+        ev = store.df('SELECT importer, partner, classification, product, start, "end", severity FROM ews_events')
+        sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=ev, last=max(rules.n, 1))
+        hit = np.flatnonzero(lv[:, -1] > 0)
+    else:
+        hit = np.zeros(0, dtype=int)
     month = p.months[-1]
     created: list[int] = []
     updated: list[int] = []
+    checked = p.items[["importer", "classification", "product"]].assign(
+        source=source, last_checked=month.date(), checked_at=now)
     with store.transaction() as con:
+        # checks first: a scan killed while writing alerts must leave them unwritten too
+        con.register("_chk", checked)
+        con.execute("""CREATE TEMP TABLE _new_checks AS
+                       SELECT k.importer, k.classification, k.product, k.source,
+                              greatest(k.last_checked, coalesce(c.last_checked, k.last_checked)) AS last_checked,
+                              k.checked_at
+                       FROM _chk k LEFT JOIN ews_checks c USING (importer, classification, product, source)""")
+        con.execute("""DELETE FROM ews_checks USING _chk k WHERE ews_checks.importer = k.importer
+                       AND ews_checks.classification = k.classification
+                       AND ews_checks.product = k.product AND ews_checks.source = k.source""")
+        con.execute("INSERT INTO ews_checks SELECT * FROM _new_checks")
+        con.execute("DROP TABLE _new_checks")
+        con.unregister("_chk")
+        if progress is not None:
+            progress("checks")
         open_ = {(r[1], r[2], r[3]): (r[0], r[4]) for r in con.execute(
             "SELECT alert_id, importer, classification, product, level FROM ews_alerts "
             "WHERE status <> 'resolved'").fetchall()}
@@ -136,7 +180,7 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
             imp, cls, prod = (str(x) for x in p.items.iloc[i][["importer", "classification", "product"]])
             level = LEVELS[int(lv[i, -1])]
             why = json.dumps(explain(sig, (int(i), -1), rules))
-            cover = json.dumps(cover_options(p, int(i), pair[1], store)) if pair else None
+            cover = json.dumps(cover_options(full.upto(t), int(rows[i]), pair[1], store)) if pair else None
             if (imp, cls, prod) in open_:
                 aid, old = open_[(imp, cls, prod)]
                 top = max(old, level, key=LEVELS.index)
@@ -158,8 +202,26 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     deliveries = notify_pending(store, webhook) if webhook else []
     if smtp is not None and mail_to:
         deliveries += notify_pending_smtp(store, smtp[0], smtp[1], mail_to, sender=mail_from)
-    return ScanResult(f"{month:%Y-%m}", source, p.vintage, len(p.items), created, updated,
-                      alerts(store), deliveries)
+    n_scope = int(scope.sum())
+    return ScanResult(f"{month:%Y-%m}", source, p.vintage, n_scope, created, updated,
+                      alerts(store), deliveries, due=int(is_due.sum()), checked=len(p.items),
+                      skipped=n_scope - len(p.items), forced=all_items)
+
+
+def _due(store: Store, panel: MonthlyPanel, source: str, month: pd.Timestamp,
+         wlist: pd.DataFrame) -> np.ndarray:
+    """Due flags of the panel's items at ``month`` from their last check and frequency.
+
+    Items in the panel but not on the watchlist (a panel passed in) are checked monthly.
+    """
+    keys = ["importer", "classification", "product"]
+    last = store.df("SELECT importer, classification, product, last_checked FROM ews_checks "
+                    "WHERE source = ?", [source])
+    it = panel.items[keys].merge(last, on=keys, how="left").merge(
+        wlist[[*keys, "frequency"]] if len(wlist) else pd.DataFrame(columns=[*keys, "frequency"]),
+        on=keys, how="left")
+    freq = it.frequency.fillna("monthly").to_numpy(dtype=object)
+    return wl.due(wl.month_number(it.last_checked), float(wl.month_number([month])[0]), freq)
 
 
 def cover_options(p: MonthlyPanel, i: int, partner: str, store: Store, months: int = 12) -> dict[str, object]:
@@ -377,11 +439,24 @@ def watchlist_from_screens(store: Store, importer: str, *, year: int, source: st
     return g.reset_index(drop=True)
 
 
-def backtest(store: Store, sources: tuple[str, ...] = ("japan_customs", "china_monthly")) -> BacktestResult:
-    """Run :func:`econsec.analytics.ews.backtest.run_backtest` on the store's monthly trade."""
+def rules_for(value_signal: str | None = None) -> ScoringRules:
+    """Default scoring rules, with the value weight on ``value_signal`` when given
+    (``value_drop`` | ``stl_drop``)."""
+    r = ScoringRules()
+    if value_signal is None:
+        return r
+    if value_signal not in VALUE_SIGNALS:
+        raise EwsError(f"value signal must be one of {', '.join(VALUE_SIGNALS)}, got {value_signal!r}")
+    return r.with_value_signal(value_signal)  # type: ignore[arg-type]
+
+
+def backtest(store: Store, sources: tuple[str, ...] = ("japan_customs", "china_monthly"), *,
+             rules: ScoringRules | None = None) -> BacktestResult:
+    """Run :func:`econsec.analytics.ews.backtest.run_backtest` on the store's monthly trade
+    (``rules``: the base rules whose warning threshold and k-of-n the backtest tunes)."""
     have = set(store.df("SELECT DISTINCT source FROM trade_flows WHERE month IS NOT NULL").source)
     panels = {s: load_panel(store, s) for s in sources if s in have}
     if not panels:
         raise EwsError(f"none of {', '.join(sources)} is in the store: ingest them first")
     g, pr = store_inputs(store)
-    return run_backtest(panels, gprc=g, prices=pr)
+    return run_backtest(panels, gprc=g, prices=pr, base=rules)

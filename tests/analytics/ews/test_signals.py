@@ -84,14 +84,14 @@ def test_persistence_and_events() -> None:
 
 
 def test_score_levels_explanation_by_hand() -> None:
-    r = ScoringRules()
-    sig = {"value_drop": np.array([2.0, 10.0, 0.0]), "share_shift": np.array([0.2, 0.0, np.nan])}
-    # value_drop 2: 100·0.5·2/4 = 25; share_shift 0.2/0.1 = 2: 100·0.15·2/4 = 7.5 → 32.5 (watch)
-    # value_drop 10 capped at 4: 50 → warning (≥ 40)
+    r = ScoringRules()   # the default value signal is stl_drop (weight 0.5)
+    sig = {"stl_drop": np.array([2.0, 10.0, 0.0]), "share_shift": np.array([0.2, 0.0, np.nan])}
+    # stl_drop 2: 100·0.5·2/4 = 25; share_shift 0.2/0.1 = 2: 100·0.15·2/4 = 7.5 → 32.5 (watch)
+    # stl_drop 10 capped at 4: 50 → warning (≥ 40)
     assert score(sig, r).tolist() == pytest.approx([32.5, 50.0, 0.0])
     assert level_codes(score(sig, r), r).tolist() == [1, 2, 0]
     assert contributions(sig, r)["share_shift"][0] == pytest.approx(7.5)
-    assert explain(sig, 0, r) == [{"signal": "value_drop", "value": 2.0, "points": 25.0},
+    assert explain(sig, 0, r) == [{"signal": "stl_drop", "value": 2.0, "points": 25.0},
                                   {"signal": "share_shift", "value": 0.2, "points": 7.5}]
     # k-of-n: 2 of 3 months at watch or above
     r2 = ScoringRules(k=2, n=3)

@@ -243,7 +243,10 @@ def test_markets_clear_and_budgets_balance(world: tuple) -> None:
         np.testing.assert_allclose(np.outer(eq.y / pii, eq.e / pj) / yw * flow_cost, eq.x,
                                    rtol=1e-9)
     np.testing.assert_allclose(f.y, b.y * f.p, rtol=1e-12)
-    assert max(d.iterations for d in res.diagnostics) <= 12       # Newton: analytic Jacobian
+    # Damped Newton with an analytic Jacobian: a few damped steps, then quadratic convergence.
+    # Typical runs take 4–8 steps; hypothesis found a 2-country case with strong tariffs taking
+    # 14 (damped phase), so the bound is a sanity check far below max_iter = 300.
+    assert max(d.iterations for d in res.diagnostics) <= 25
     ice = m.solve(Counterfactual(**cf), tariff_revenue=False)
     np.testing.assert_allclose(ice.full.xc.sum(axis=1), ice.full.y, rtol=1e-10)
     assert not ice.full.revenue.any()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from econsec.analytics.ews import signals as sg
 from econsec.analytics.ews.scoring import ScoringRules, level_codes, score
+from econsec.analytics.ews.stl import stl_drop
 from econsec.store import Store
 
 AGGREGATES = ("WLD", "EUN")
@@ -41,6 +42,11 @@ class MonthlyPanel:
     total: np.ndarray
     source: str
     vintage: str
+
+    def select(self, rows: np.ndarray) -> MonthlyPanel:
+        """The panel restricted to item rows ``rows`` (signals are per item, so scores agree)."""
+        return MonthlyPanel(self.items.iloc[rows].reset_index(drop=True), self.partners, self.months,
+                            self.flows[rows], self.total[rows], self.source, self.vintage)
 
     def upto(self, t: int) -> MonthlyPanel:
         """The panel as known at month index ``t`` (periods after t removed)."""
@@ -117,11 +123,14 @@ def evaluate(panel: MonthlyPanel, rules: ScoringRules, *, gprc: pd.DataFrame | N
         out[:, n_t - tail:] = a
         return out
 
-    sig: dict[str, np.ndarray] = {
-        "value_drop": sg.value_drop(panel.total, window, last=last),
-        "share_shift": full(sg.share_shift(shares)[0]),
-        "concentration_jump": full(sg.concentration_jump(shares)),
-    }
+    sig: dict[str, np.ndarray] = {}
+    # the value signals cost most: compute only those the rules weigh (data selects them)
+    if rules.weights.get("value_drop", 0.0) > 0:
+        sig["value_drop"] = sg.value_drop(panel.total, window, last=last)
+    if rules.weights.get("stl_drop", 0.0) > 0:
+        sig["stl_drop"] = stl_drop(panel.total, rules.stl_window, last=last)
+    sig["share_shift"] = full(sg.share_shift(shares)[0])
+    sig["concentration_jump"] = full(sg.concentration_jump(shares))
     if gprc is not None and len(gprc):
         g = gprc.pivot_table(index="country", columns="period", values="value")
         g = g.reindex(index=list(panel.partners), columns=panel.months)

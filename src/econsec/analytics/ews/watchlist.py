@@ -5,6 +5,12 @@ item is watched when one supplier has at least ``min_share`` of the importer's i
 last 12 months. Grades by that top share ``s``: A ``s ≥ 0.9``, B ``s ≥ 0.75``, C ``s ≥ 0.6``,
 D otherwise; check frequency A weekly, B bi-weekly, C monthly, D quarterly (Korea's scheme).
 Grade cut-offs are data (:data:`GRADE_CUTS`).
+
+Scheduling: an item is *due* at data month m when it has never been checked or when
+``m − last_checked ≥ interval`` months, the interval of its frequency in :data:`CHECK_MONTHS`
+(weekly ¼, bi-weekly ½, monthly 1, quarterly 3). On monthly data the month is the finest step,
+so A, B and C items are due at every new data month and D items every third month; a re-scan
+of a month already checked finds nothing due.
 """
 
 from __future__ import annotations
@@ -16,6 +22,31 @@ from econsec.analytics.ews.panel import MonthlyPanel
 
 GRADE_CUTS: tuple[tuple[str, float], ...] = (("A", 0.9), ("B", 0.75), ("C", 0.6), ("D", 0.0))
 FREQUENCY: dict[str, str] = {"A": "weekly", "B": "biweekly", "C": "monthly", "D": "quarterly"}
+#: Check interval of each frequency in months (data).
+CHECK_MONTHS: dict[str, float] = {"weekly": 7 / 28, "biweekly": 14 / 28, "monthly": 1.0, "quarterly": 3.0}
+
+
+def month_number(period: np.ndarray | pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Months since year 0 (``12·year + month − 1``) of datetimes; NaN where missing."""
+    d = pd.DatetimeIndex(pd.to_datetime(np.asarray(period)))
+    return np.where(d.isna(), np.nan, (12 * d.year + d.month - 1).to_numpy(dtype=float))
+
+
+def due(last_checked: np.ndarray, as_of: float, frequency: np.ndarray) -> np.ndarray:
+    """Which items are due at month ``as_of`` (a :func:`month_number`).
+
+    ``last_checked``: month number of each item's last check (NaN = never); ``frequency``:
+    each item's frequency (keys of :data:`CHECK_MONTHS`). Due when never checked or when
+    ``as_of − last_checked ≥`` the frequency's interval in months.
+    """
+    freq = pd.Series(np.asarray(frequency, dtype=object))
+    interval = freq.map(CHECK_MONTHS).to_numpy(dtype=float)
+    if np.isnan(interval).any():
+        bad = sorted(set(freq[np.isnan(interval)].astype(str)))
+        raise ValueError(f"unknown check frequency {', '.join(bad)}; expected one of "
+                         f"{', '.join(CHECK_MONTHS)}")
+    last = np.asarray(last_checked, dtype=float)
+    return np.isnan(last) | (as_of - last >= interval)
 
 
 def grade(top_share: np.ndarray) -> np.ndarray:

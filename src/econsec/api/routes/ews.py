@@ -1,0 +1,116 @@
+"""Early warning: watchlist, alerts, scans and the alert lifecycle (econsec.services.ews).
+
+Scans, acknowledgements and resolutions write to the store: each runs on the writer cursor
+(one writer at a time) inside the service's own transaction. Notifications (webhook, e-mail)
+are a CLI feature: the server never contacts an address a request names.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from econsec.api.deps import Reader, Writer
+from econsec.api.responses import ApiError, NotFound, frame_response, translate
+from econsec.services import ews
+from econsec.store import Store
+
+router = APIRouter(prefix="/ews", tags=["early warning"])
+
+Status = Literal["new", "acknowledged", "confirmed", "no_impact", "resolved"]
+AlertId = Annotated[int, Path(ge=1, description="Alert id.")]
+METHOD = ("signals → explained 0–100 score → level (watch/warning/alert), as of the data month, "
+          "no look-ahead (docs/ews.md)")
+
+
+class ScanBody(BaseModel):
+    source: str = Field("japan_customs", max_length=64, description="Trade source with monthly data.")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="Data month YYYY-MM (default: latest).")
+    pair: tuple[str, str] | None = Field(None, description="Joint mode: importer A and partner B.")
+    all_items: bool = Field(False, description="Check every item, not only those due by their "
+                            "grade's check frequency.")
+
+
+class AckBody(BaseModel):
+    note: str | None = Field(None, max_length=2000)
+
+
+class ResolveBody(BaseModel):
+    status: Literal["confirmed", "no_impact", "resolved"] = "resolved"
+    note: str | None = Field(None, max_length=2000)
+
+
+def _alerts_provenance(store: Store) -> dict[str, object]:
+    v = store.df("SELECT source, vintage, max(as_of) AS latest_month, count(*) AS alerts "
+                 "FROM ews_alerts GROUP BY ALL ORDER BY source")
+    return {"table": "ews_alerts", "method": METHOD,
+            "sources": [{"source": s, "vintage": vi, "latest_month": str(m)[:7], "alerts": int(n)}
+                        for s, vi, m, n in v.itertuples(index=False)]}
+
+
+@router.get("/watchlist")
+def watchlist(store: Reader,
+              importer: Annotated[str | None, Query(max_length=8, description="Only this importer.")] = None
+              ) -> Response:
+    """Watched items (importer × item, grade A–D, frequency, origin)."""
+    with translate():
+        df = ews.watchlist(store, importer.upper() if importer else None)
+    return frame_response(df, {"table": "ews_watchlist",
+                               "method": "generated: single-supplier screen (top share ≥ 50 %) "
+                                         "or the critical-item screens; manual entries kept"})
+
+
+@router.get("/alerts")
+def alerts(store: Reader, status: Status | None = None) -> Response:
+    """Stored alerts with their explanation (``signals``) and status."""
+    with translate():
+        df = ews.alerts(store, status)
+        prov = _alerts_provenance(store)
+    return frame_response(df, prov)
+
+
+@router.post("/scan")
+def scan(store: Writer, body: ScanBody | None = None) -> Response:
+    """Score the watched items due as of a month (every item with ``all_items``); store and
+    deduplicate alerts and the items' last check (one transaction)."""
+    body = body or ScanBody()
+    pair = (body.pair[0].upper(), body.pair[1].upper()) if body.pair else None
+    with translate():
+        try:
+            r = ews.scan(store, body.source, as_of=body.as_of, pair=pair, all_items=body.all_items)
+        except ValueError as e:   # a month outside the panel
+            raise ApiError(400, f"body field 'as_of': {e}") from e
+    touched = r.alerts[r.alerts["alert_id"].isin(r.created + r.updated)]
+    return frame_response(touched.reset_index(drop=True), {
+        "operation": "ews scan", "method": METHOD, "source": r.source, "vintage": r.vintage,
+        "as_of": r.as_of, "items": r.items, "due": r.due, "checked": r.checked,
+        "skipped": r.skipped, "created": r.created, "updated": r.updated})
+
+
+def _move(store: Store, alert_id: int, to: str, note: str | None) -> Response:
+    with translate():
+        if not len(store.df("SELECT 1 FROM ews_alerts WHERE alert_id = ?", [alert_id])):
+            raise NotFound(f"path parameter 'alert_id': no alert {alert_id}")
+        ews.transition(store, alert_id, to, note)
+        row = store.df("SELECT * FROM ews_alerts WHERE alert_id = ?", [alert_id])
+        hist = ews.history(store, alert_id)
+    return frame_response(row, {"operation": f"ews transition to {to}", "table": "ews_alerts",
+                                "method": "lifecycle new → acknowledged → confirmed | no_impact → "
+                                          "resolved; each change in ews_alert_history"},
+                          {"history": hist})
+
+
+@router.post("/alerts/{alert_id}/ack")
+def ack(store: Writer, alert_id: AlertId, body: AckBody | None = None) -> Response:
+    """Acknowledge an alert."""
+    return _move(store, alert_id, "acknowledged", (body or AckBody()).note)
+
+
+@router.post("/alerts/{alert_id}/resolve")
+def resolve(store: Writer, alert_id: AlertId, body: ResolveBody | None = None) -> Response:
+    """Close an alert (``resolved``) or mark it ``confirmed`` / ``no_impact``."""
+    b = body or ResolveBody()
+    return _move(store, alert_id, b.status, b.note)

@@ -1,0 +1,91 @@
+"""Structural indicators: vulnerability, critical items, competitiveness, complementarity,
+exposure (econsec.services.indicators)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
+
+from econsec.analytics.indicators.data import source_years
+from econsec.api.deps import Reader, codes
+from econsec.api.responses import NotFound, respond, translate
+from econsec.services import indicators as svc
+from econsec.store import Store
+
+router = APIRouter(prefix="/indicators", tags=["indicators"])
+
+Year = Annotated[int | None, Query(ge=1900, le=2100, description="Year (default: the source's latest).")]
+Source = Annotated[str, Query(max_length=64, description="Trade source in the store (comtrade_hs2, baci, …).")]
+Country = Annotated[str, Path(min_length=2, max_length=40, description="ISO3 code.")]
+
+
+def _year(store: Store, source: str, year: int | None) -> int:
+    if year is not None:
+        return year
+    ys = source_years(store, source)
+    if not ys:
+        raise NotFound(f"query parameter 'source': {source!r} has no product-level trade in the store")
+    return ys[-1]
+
+
+@router.get("/vulnerability")
+def vulnerability(store: Reader, year: Year = None, source: Source = svc.DEFAULT_SOURCE,
+                  min_imports: Annotated[float, Query(ge=0, description="Rank only importers with at least this many USD of imports.")] = 0.0
+                  ) -> Response:
+    """Every importer ranked by import vulnerability, with flagged-import shares."""
+    with translate():
+        r = svc.vulnerability(store, year=_year(store, source, year), source=source,
+                              min_imports_usd=min_imports)
+    return respond(r)
+
+
+@router.get("/critical-items/{country}")
+def critical_items(store: Reader, country: Country, year: Year = None,
+                   source: Source = svc.DEFAULT_SOURCE) -> Response:
+    """Products COUNTRY depends on, by screen (EU, GeoDep, MERICS, Korea), with suppliers."""
+    with translate():
+        r = svc.critical_items(store, country.upper(), year=_year(store, source, year), source=source)
+    return respond(r)
+
+
+@router.get("/competitiveness")
+def competitiveness(store: Reader, year: Year = None, source: Source = svc.DEFAULT_SOURCE,
+                    country: Annotated[str | None, Query(max_length=40, description="Show this country's products.")] = None,
+                    convention: Literal["py-ecomplexity", "stata"] = "py-ecomplexity") -> Response:
+    """Country ranking (RCA, ECI, export power), or one country's products with ``country``."""
+    with translate():
+        r = svc.competitiveness(store, year=_year(store, source, year), source=source,
+                                country=country.upper() if country else None, convention=convention)
+    return respond(r)
+
+
+@router.get("/complementarity/{a}/{b}")
+def complementarity(store: Reader, a: Country, b: Country, year: Year = None,
+                    source: Source = svc.DEFAULT_SOURCE) -> Response:
+    """Where each partner's competitive exports cover the other's risky imports."""
+    with translate():
+        r = svc.complementarity(store, a.upper(), b.upper(), year=_year(store, source, year),
+                                source=source)
+    return respond(r)
+
+
+@router.get("/exposure")
+def exposure(store: Reader,
+             source: Annotated[str, Query(max_length=64, description="Source with bilateral totals (imf_dots, comtrade_hs2, japan_customs, …).")] = "imf_dots",
+             countries: Annotated[str | None, Query(description="Comma-separated ISO3 codes (default: all).")] = None,
+             base_year: Annotated[int, Query(ge=1900, le=2100)] = 2017, year: Year = None) -> Response:
+    """Export and import shares with the U.S. and China by year, and the change since base_year."""
+    want = codes(countries, "countries")
+    with translate():
+        r = svc.exposure(store, source=source, countries=list(want) or None, base_year=base_year)
+    if year is not None:
+        r = replace(r, frame=r.frame[r.frame["year"] == year].reset_index(drop=True))
+    missing = sorted(set(want) - set(r.frame["country"]))
+    if r.frame.empty or missing:
+        raise NotFound(f"exposure: no {source!r} data for "
+                       + (", ".join(missing) if missing else "the request")
+                       + (f" in {year}" if year is not None else ""))
+    return respond(r)

@@ -1,0 +1,54 @@
+"""Input–output analytics on a WIOD year (econsec.services.io)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from econsec.analytics.io import IOResult
+from econsec.api.deps import Reader
+from econsec.api.responses import respond, translate
+from econsec.services import io as svc
+from econsec.services.serialize import ResultView, flat
+
+router = APIRouter(prefix="/io", tags=["input-output"])
+
+Year = Annotated[int, Query(ge=1995, le=2011, description="WIOD year (1995–2011).")]
+
+
+class ShockBody(BaseModel):
+    country: str = Field(..., min_length=2, max_length=8, description="Region code, e.g. CHN.")
+    sector: str = Field(..., min_length=1, max_length=8, description="WIOD industry code, e.g. c14.")
+    cut: float = Field(0.1, gt=0, le=1, description="Fraction of supply cut (0.1 = 10 %).")
+    model: Literal["ghosh", "leontief"] = "ghosh"
+    year: int = Field(svc.DEFAULT_YEAR, ge=1995, le=2011)
+
+
+def _view(r: IOResult) -> ResultView:
+    return ResultView(r, flat(r.frame), {k: flat(r.table(k)) for k in r.table_names})
+
+
+@router.get("/multipliers")
+def multipliers(store: Reader, year: Year = svc.DEFAULT_YEAR) -> Response:
+    """Output, value-added and forward (Ghosh) multipliers per country-sector."""
+    with translate():
+        return respond(_view(svc.multipliers(store, year)))
+
+
+@router.get("/va-trade")
+def va_trade(store: Reader, year: Year = svc.DEFAULT_YEAR) -> Response:
+    """Value added in trade (DVA, FVA, VAX) and GVC participation per region."""
+    with translate():
+        return respond(_view(svc.va_trade(store, year)))
+
+
+@router.post("/shock")
+def shock(store: Reader, body: ShockBody) -> Response:
+    """Cut one country-sector's supply and propagate it (reads the store only)."""
+    with translate():
+        r = svc.shock(store, country=body.country.upper(), sector=body.sector, cut=body.cut,
+                      model=body.model, year=body.year)
+        return respond(_view(r))

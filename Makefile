@@ -14,10 +14,15 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-## Set up, ingest every dataset in the data directory, print the catalog.
+## Set up, ingest every dataset in the data directory, print the catalog, watch Japan's
+## single-supplier goods month by month (alerts with Korea as cover partner), and write the
+## Korea–Japan report.
 run: $(STAMP)
 	$(BIN)/econsec ingest
 	$(BIN)/econsec sources
+	$(BIN)/econsec --json ews watchlist generate > /dev/null
+	$(BIN)/econsec ews scan --pair JPN KOR
+	$(BIN)/econsec report KOR JPN --out report-KOR-JPN.html
 
 ## Debian's Chromium for the dashboard's browser test (tests/api/test_dashboard.py), once.
 browser:

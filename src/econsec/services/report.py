@@ -100,8 +100,10 @@ class Report:
         lines = [self.title, f"  generated {self.generated} by econsec {__version__}; "
                  f"product data {self.source} {self.year}"]
         for s in self.sections:
-            lines.append(f"  {s.title}: " + ("; ".join(s.findings[:2]) if s.available
-                                            else "not available — " + "; ".join(s.notes)))
+            if s.available:
+                lines += [f"  {s.title}"] + [f"    - {f}" for f in s.findings[:2]]
+            else:
+                lines.append(f"  {s.title}: not available — " + "; ".join(s.notes))
         return "\n".join(lines)
 
 
@@ -295,7 +297,7 @@ class _Builder:
         if len(open_):
             top = open_.sort_values("score", ascending=False).iloc[0]
             findings.append(f"Highest open alert: {top['importer']} {top['product']} score "
-                            f"{top['score']:.0f} ({top['level']}) as of {top['as_of']}.")
+                            f"{top['score']:.0f} ({top['level']}) as of {pd.Timestamp(top['as_of']):%Y-%m}.")
         keep = ["alert_id", "importer", "classification", "product", "as_of", "score", "level",
                 "status", "signals"]
         return Section("early_warning", "Early warning", True, tuple(findings),

@@ -202,8 +202,11 @@ def test_pooling_never_costs_more_and_joint_never_short_more(seed: int, alpha: f
     assert (x[:, route].sum(axis=1) <= beta * d + 1e-7).all()
     assert (x.sum(axis=0) <= allot.sum(axis=0) + 1e-7).all()
     assert (x >= sp.minimum - 1e-7).all()
-    r = respond(rng.uniform(0, 5, 2), rng.uniform(0, 5, 2))
+    lost, spare = rng.uniform(0, 5, 2), rng.uniform(0, 5, 2)
+    r = respond(lost, spare)
     assert r["shortfall_joint"].sum() <= r["shortfall_alone"].sum() + 1e-12
+    assert (r["shortfall_joint"] <= r["shortfall_alone"] + 1e-12).all()   # no buyer worse off
+    assert r["shortfall_joint"].sum() == pytest.approx(max(lost.sum() - spare.sum(), 0.0))
     assert r["swap_in_mt"].sum() == pytest.approx(r["swap_out_mt"].sum())
 
 
@@ -215,8 +218,8 @@ def test_malacca_route_data_and_disruption_by_hand() -> None:
     AUS 10, USA 0, NGA 4 (Mt/yr); unused capacity (slack) Korea AUS 2, Japan AUS 2 and USA 4.
     Malacca closes: F = QAT, NGA for both buyers.
     Korea: L = (8 + 0)/4 = 2, R = 2/4 = 0.5 → alone 1.5. Japan: L = (2 + 4)/4 = 1.5,
-    R = (2 + 4)/4 = 1.5 → alone 0. Jointly ΣL − ΣR = 3.5 − 2 = 1.5 shared ∝ L:
-    Korea 1.5·2/3.5 = 0.857, Japan 1.5·1.5/3.5 = 0.643; Korea receives 2 − 0.857 − 0.5 = 0.643.
+    R = (2 + 4)/4 = 1.5 → alone 0. Jointly ΣL − ΣR = 3.5 − 2 = 1.5: Japan's spare covers exactly
+    its own loss, nothing is left over, so Korea stays 1.5 short and Japan 0 (no swap).
     """
     sup = pd.Series(["QAT", "AUS", "USA", "NGA", "QAT"])
     imp = pd.Series(["KOR", "KOR", "KOR", "KOR", "ESP"])
@@ -232,8 +235,13 @@ def test_malacca_route_data_and_disruption_by_hand() -> None:
     np.testing.assert_allclose(r["lost_mt"], [2.0, 1.5])
     np.testing.assert_allclose(r["spare_mt"], [0.5, 1.5])
     np.testing.assert_allclose(r["shortfall_alone"], [1.5, 0.0])
-    np.testing.assert_allclose(r["shortfall_joint"], [1.5 * 2 / 3.5, 1.5 * 1.5 / 3.5])
-    np.testing.assert_allclose(r["swap_in_mt"], [2 - 1.5 * 2 / 3.5 - 0.5, 0.0])
+    np.testing.assert_allclose(r["shortfall_joint"], [1.5, 0.0])
+    np.testing.assert_allclose(r["swap_in_mt"], [0.0, 0.0])
+    # Japan with 1 Mt more spare (R = 1.75): its leftover 0.25 goes to Korea → 1.25 and 0
+    r2 = respond(np.array([2.0, 1.5]), np.array([0.5, 1.75]))
+    np.testing.assert_allclose(r2["shortfall_joint"], [1.25, 0.0])
+    np.testing.assert_allclose(r2["swap_in_mt"], [0.25, 0.0])
+    np.testing.assert_allclose(r2["swap_out_mt"], [0.0, 0.25])
     # a supplier mask (1-D) is the same as that mask for every buyer
     same = disrupt(x, slack, np.array([True, False, False, True]), 3)
     pd.testing.assert_frame_equal(r, same)

@@ -9,14 +9,16 @@ emergency. Shortfalls:
 
 * no response          S_b = L_b
 * alone                S_b = max(0, L_b − R_b)
-* joint (swaps)        S = max(0, Σ_b L_b − Σ_b R_b),  S_b = S · L_b / Σ_b L_b
+* joint (swaps)        S = max(0, Σ_b L_b − Σ_b R_b),  S_b = A_b · S / Σ_c A_c  (A_b = alone)
 
 The joint response re-allocates spare cargoes between the buyers (swaps, as in the KOGAS–JERA
-MoU, methods.md §8): buyer b covers L_b − S_b, first from its own spare R_b, the rest received
-from its partners' unused spare in proportion to what they have left. It assumes a partner's
-spare cargo can reach b, which holds when their routes coincide (Korea and Japan: same
-chokepoints for every supplier in the route data). A joint response never
-does worse than acting alone, since Σ_b max(0, L_b − R_b) ≥ max(0, Σ_b L_b − Σ_b R_b).
+MoU, methods.md §8): each buyer first covers what it can from its own spare R_b, exactly as
+alone; the spare left over, Σ_b max(0, R_b − L_b), then goes to the buyers still short in
+proportion to their remaining shortfalls A_b (proportional rationing), and each partner gives
+up its leftover in proportion to what it has left. So no buyer is worse off than alone
+(S_b ≤ A_b) and the pair's total is the pooled S (Σ_b A_b − Σ_b max(0, R_b − L_b) = S when
+positive). It assumes a partner's spare cargo can reach b, which holds when their routes
+coincide (Korea and Japan: same chokepoints for every supplier in the route data).
 """
 
 from __future__ import annotations
@@ -44,12 +46,12 @@ def respond(lost: np.ndarray, spare: np.ndarray) -> pd.DataFrame:
     lost = np.asarray(lost, dtype=float)
     spare = np.asarray(spare, dtype=float)
     alone = np.maximum(lost - spare, 0.0)
-    tot_lost = lost.sum()
-    short_total = max(tot_lost - spare.sum(), 0.0)
-    joint = short_total * lost / tot_lost if tot_lost > 0 else np.zeros_like(lost)
-    cover = lost - joint
-    own = np.minimum(cover, spare)
-    swap_in = cover - own
+    short_total = max(lost.sum() - spare.sum(), 0.0)
+    tot_alone = alone.sum()
+    # own spare first (as alone), the pooled leftover to the buyers still short, pro rata
+    joint = alone * (short_total / tot_alone) if tot_alone > 0 else np.zeros_like(lost)
+    own = np.minimum(lost, spare)
+    swap_in = alone - joint
     left = spare - own
     swap_out = left * (swap_in.sum() / left.sum()) if left.sum() > 0 else np.zeros_like(left)
     return pd.DataFrame({"lost_mt": lost, "spare_mt": spare, "shortfall_none": lost,

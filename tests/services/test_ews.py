@@ -45,6 +45,32 @@ def _keys(s: Store) -> list[tuple[str, str]]:
     return [tuple(r) for r in s.con.execute(
         "SELECT dedup_key, status FROM ews_alerts ORDER BY alert_id").fetchall()]
 
+def kill_scan_at(db: Path, as_of: str, stage: str, pause: float = 0.2) -> None:
+    """Run ``ews.scan`` in a subprocess and SIGKILL it when it reports ``stage`` (its progress
+    callback pauses after each stage, so the kill lands inside the scan's transaction)."""
+    script = textwrap.dedent(f"""
+        import time
+        from econsec.services import ews
+        from econsec.store import Store
+        def progress(stage):
+            print(stage, flush=True)
+            time.sleep({pause})
+        with Store({str(db)!r}) as s:
+            ews.scan(s, "japan_customs", as_of={as_of!r}, progress=progress)
+        print("committed", flush=True)
+    """)
+    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                          cwd=Path(__file__).parents[2]) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.strip() == stage:
+                break
+        assert proc.poll() is None, f"the scan ended before reaching {stage!r}"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
 
 def test_scan_dedup_and_explanations(db: Path) -> None:
     with Store(db) as s:
@@ -116,27 +142,7 @@ def test_killed_scan_loses_and_duplicates_nothing(db: Path, tmp_path: Path) -> N
     with Store(db) as s:
         ews.scan(s, "japan_customs", as_of="2011-03")
         before = _keys(s)
-    script = textwrap.dedent(f"""
-        import time
-        from econsec.services import ews
-        from econsec.store import Store
-        def progress(stage):
-            print(stage, flush=True)
-            time.sleep(0.2)
-        with Store({str(db)!r}) as s:
-            ews.scan(s, "japan_customs", as_of="2011-04", progress=progress)
-        print("committed", flush=True)
-    """)
-    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                          cwd=Path(__file__).parents[2]) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:     # inside the scan's transaction, some alerts written
-            if line.strip() == "writing":
-                break
-        assert proc.poll() is None
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    kill_scan_at(db, "2011-04", "writing")  # inside the scan's transaction, some alerts written
     with Store(db) as s:
         assert _keys(s) == before                       # the killed scan left nothing half-done
         ews.scan(s, "japan_customs", as_of="2011-04")   # re-run after restart

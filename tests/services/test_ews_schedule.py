@@ -4,12 +4,7 @@ written in the scan's transaction (a SIGKILL leaves the store unchanged); --all 
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -19,7 +14,7 @@ from econsec.cli.main import app
 from econsec.services import ews
 from econsec.store import Store
 from tests.conftest import snapshot
-from tests.services.test_ews import _keys, base_db, db  # noqa: F401  (fixtures)
+from tests.services.test_ews import _keys, base_db, db, kill_scan_at  # noqa: F401  (fixtures)
 
 
 def _checks(s: Store) -> dict[str, str]:
@@ -79,27 +74,7 @@ def test_killed_scheduled_scan_leaves_store_unchanged(db: Path, tmp_path: Path) 
     with Store(db) as s:
         ews.scan(s, "japan_customs", as_of="2011-03")
         before = snapshot(s)
-    script = textwrap.dedent(f"""
-        import time
-        from econsec.services import ews
-        from econsec.store import Store
-        def progress(stage):
-            print(stage, flush=True)
-            time.sleep(0.5)
-        with Store({str(db)!r}) as s:
-            ews.scan(s, "japan_customs", as_of="2011-04", progress=progress)
-        print("committed", flush=True)
-    """)
-    with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                          cwd=Path(__file__).parents[2]) as proc:
-        assert proc.stdout is not None
-        for line in proc.stdout:     # inside the transaction: the checks are written, not committed
-            if line.strip() == "checks":
-                break
-        assert proc.poll() is None
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    kill_scan_at(db, "2011-04", "checks", pause=0.5)  # checks written, not committed
     with Store(db) as s:
         assert snapshot(s) == before                    # checks and alerts: nothing written
         assert set(_checks(s).values()) == {"2011-03"}

@@ -38,17 +38,6 @@ def _run(ctx: typer.Context, fn, fmt: str, out: str | None, tables: tuple[str, .
     return result
 
 
-def _year(store: Store, source: str, year: int | None) -> int:
-    if year is not None:
-        return year
-    from econsec.analytics.indicators.data import source_years
-
-    years = source_years(store, source)
-    if not years:
-        raise KeyError(f"source {source!r} has no product-level trade in the store")
-    return years[-1]
-
-
 def register(app: typer.Typer) -> None:
     @app.command()
     def vulnerability(ctx: typer.Context, year: YearOpt = None, source: SourceOpt = svc.DEFAULT_SOURCE,
@@ -56,7 +45,7 @@ def register(app: typer.Typer) -> None:
                       chart: Annotated[str | None, typer.Option("--chart", help="Write the IV-over-time chart (paper's Figure 1) to this PNG/SVG.")] = None,
                       fmt: FormatOpt = "table", out: OutOpt = None) -> None:
         """Rank every importer by import vulnerability (with flagged-import shares)."""
-        _run(ctx, lambda s: svc.vulnerability(s, year=_year(s, source, year), source=source,
+        _run(ctx, lambda s: svc.vulnerability(s, year=svc.year_or_latest(s, source, year), source=source,
                                               min_imports_usd=min_imports), fmt, out, ("export_power",))
         if chart:
             from pathlib import Path
@@ -85,7 +74,7 @@ def register(app: typer.Typer) -> None:
                     s.df("SELECT iso3 FROM country_groups WHERE group_code = ?", [bloc_members])["iso3"])
                 if not members:
                     raise KeyError(f"unknown group {bloc_members!r}")
-            return svc.critical_items(s, country, year=_year(s, source, year), source=source,
+            return svc.critical_items(s, country, year=svc.year_or_latest(s, source, year), source=source,
                                       thresholds=t, bloc=members)
 
         _run(ctx, run, fmt, out, ("suppliers",))
@@ -99,7 +88,7 @@ def register(app: typer.Typer) -> None:
         if convention not in ("py-ecomplexity", "stata"):
             raise typer.BadParameter("--convention must be py-ecomplexity or stata")
         conv: Convention = "stata" if convention == "stata" else "py-ecomplexity"
-        _run(ctx, lambda s: svc.competitiveness(s, year=_year(s, source, year), source=source,
+        _run(ctx, lambda s: svc.competitiveness(s, year=svc.year_or_latest(s, source, year), source=source,
                                                 country=country, convention=conv),
              fmt, out, ("competitive_and_dependent",))
 
@@ -109,7 +98,7 @@ def register(app: typer.Typer) -> None:
                         year: YearOpt = None, source: SourceOpt = svc.DEFAULT_SOURCE,
                         fmt: FormatOpt = "table", out: OutOpt = None) -> None:
         """Ranked cooperation list: where each partner's exports cover the other's risky imports."""
-        _run(ctx, lambda s: svc.complementarity(s, a, b, year=_year(s, source, year), source=source),
+        _run(ctx, lambda s: svc.complementarity(s, a, b, year=svc.year_or_latest(s, source, year), source=source),
              fmt, out, ("scores", "semiconductor_value_chain"))
 
     @app.command()

@@ -70,6 +70,16 @@ def _history(store: Store, source: str, year: int, n: int) -> list[TradePanel]:
     return [load_panel(store, source, y) for y in sorted(years, reverse=True)]
 
 
+def year_or_latest(store: Store, source: str, year: int | None) -> int:
+    """``year``, or the latest year with product-level trade in ``source`` (KeyError if none)."""
+    if year is not None:
+        return year
+    years = source_years(store, source)
+    if not years:
+        raise KeyError(f"source {source!r} has no product-level trade in the store")
+    return years[-1]
+
+
 def describe_products(store: Store, frame: pd.DataFrame, column: str = "product") -> pd.DataFrame:
     """Add a ``description`` column from the HS2017 (else HS1992, HS2022) descriptions in the store."""
     if column not in frame or frame.empty:

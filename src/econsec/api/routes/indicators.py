@@ -9,11 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from econsec.analytics.indicators.data import source_years
 from econsec.api.deps import Reader, codes
 from econsec.api.responses import NotFound, respond, translate
 from econsec.services import indicators as svc
-from econsec.store import Store
 
 router = APIRouter(prefix="/indicators", tags=["indicators"])
 
@@ -22,22 +20,13 @@ Source = Annotated[str, Query(max_length=64, description="Trade source in the st
 Country = Annotated[str, Path(min_length=2, max_length=40, description="ISO3 code.")]
 
 
-def _year(store: Store, source: str, year: int | None) -> int:
-    if year is not None:
-        return year
-    ys = source_years(store, source)
-    if not ys:
-        raise NotFound(f"query parameter 'source': {source!r} has no product-level trade in the store")
-    return ys[-1]
-
-
 @router.get("/vulnerability")
 def vulnerability(store: Reader, year: Year = None, source: Source = svc.DEFAULT_SOURCE,
                   min_imports: Annotated[float, Query(ge=0, description="Rank only importers with at least this many USD of imports.")] = 0.0
                   ) -> Response:
     """Every importer ranked by import vulnerability, with flagged-import shares."""
     with translate():
-        r = svc.vulnerability(store, year=_year(store, source, year), source=source,
+        r = svc.vulnerability(store, year=svc.year_or_latest(store, source, year), source=source,
                               min_imports_usd=min_imports)
     return respond(r)
 
@@ -47,7 +36,7 @@ def critical_items(store: Reader, country: Country, year: Year = None,
                    source: Source = svc.DEFAULT_SOURCE) -> Response:
     """Products COUNTRY depends on, by screen (EU, GeoDep, MERICS, Korea), with suppliers."""
     with translate():
-        r = svc.critical_items(store, country.upper(), year=_year(store, source, year), source=source)
+        r = svc.critical_items(store, country.upper(), year=svc.year_or_latest(store, source, year), source=source)
     return respond(r)
 
 
@@ -57,7 +46,7 @@ def competitiveness(store: Reader, year: Year = None, source: Source = svc.DEFAU
                     convention: Literal["py-ecomplexity", "stata"] = "py-ecomplexity") -> Response:
     """Country ranking (RCA, ECI, export power), or one country's products with ``country``."""
     with translate():
-        r = svc.competitiveness(store, year=_year(store, source, year), source=source,
+        r = svc.competitiveness(store, year=svc.year_or_latest(store, source, year), source=source,
                                 country=country.upper() if country else None, convention=convention)
     return respond(r)
 
@@ -67,7 +56,7 @@ def complementarity(store: Reader, a: Country, b: Country, year: Year = None,
                     source: Source = svc.DEFAULT_SOURCE) -> Response:
     """Where each partner's competitive exports cover the other's risky imports."""
     with translate():
-        r = svc.complementarity(store, a.upper(), b.upper(), year=_year(store, source, year),
+        r = svc.complementarity(store, a.upper(), b.upper(), year=svc.year_or_latest(store, source, year),
                                 source=source)
     return respond(r)
 

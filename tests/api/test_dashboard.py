@@ -93,6 +93,11 @@ def test_pair_overview_matches_the_api(page, base_url: str) -> None:  # type: ig
     kor = next(r for r in exp["rows"] if r["country"] == "KOR" and r["year"] == 2019)
     dot = page.locator("#pair-exposure g[data-series='KOR exports: USA'] circle[data-x='2019']")
     assert float(dot.get_attribute("data-y")) == pytest.approx(100 * kor["export_share_USA"], rel=1e-12)
+    # the link to the full report follows the pair, and the page it opens is the report
+    href = page.get_attribute("#pair-report", "href")
+    assert href.startswith("/api/report/KOR/JPN") and "format=html" in href
+    rep = httpx.get(base_url + href, timeout=120)
+    assert rep.status_code == 200 and "South Korea ranks" in rep.text
 
 
 def test_api_error_is_shown_in_the_page(page) -> None:  # type: ignore[no-untyped-def]

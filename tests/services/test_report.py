@@ -91,6 +91,27 @@ def test_scenario_decoupling_and_lng_findings(db: Path, rep: svc.Report) -> None
     assert any(f.startswith("Pooled procurement 2023") for f in rep.section("lng").findings)
 
 
+def test_value_chain_section_equals_the_io_service(db: Path, rep: svc.Report) -> None:
+    from econsec.services import io
+
+    sec = rep.section("value_chains")
+    with Store(db, read_only=True) as s:
+        m = io.table(s)
+        va = m.value_added_in_trade().frame
+        shock = m.supply_shock([("CHN", "c14")], cut=0.1).table("by_region")
+    gvc = sec.tables["gvc"].set_index("region")
+    assert gvc.loc["KOR", "gvc_participation"] == va.loc["KOR", "gvc_participation"]
+    # KWW identity on the derived-value-added table: DVA share = 1 − backward participation
+    assert gvc.loc["KOR", "dva_share"] == pytest.approx(1 - gvc.loc["KOR", "gvc_backward"], abs=1e-12)
+    t = sec.tables["supply_shocks"]
+    row = t[t["shock"].str.startswith("CHN c14") & (t["economy"] == "KOR")].iloc[0]
+    assert row["output_loss_musd"] == shock.loc["KOR", "loss"]
+    assert set(t["economy"]) == {"KOR", "JPN"} and len(t) == 4   # CHN c14 on both, each other's c9
+    loop = rep.section("decoupling").tables["exposure_useu-china-attach"].set_index("country")
+    assert loop.loc["KOR", "import_share_CHN_change_pp"] == pytest.approx(
+        100 * (loop.loc["KOR", "import_share_CHN_cf"] - loop.loc["KOR", "import_share_CHN_base"]))
+
+
 def test_early_warning_section_reads_the_stored_alerts(db: Path, rep: svc.Report) -> None:
     with Store(db, read_only=True) as s:
         wl, al = ews.watchlist(s), ews.alerts(s)
@@ -109,6 +130,7 @@ def test_missing_data_gives_unavailable_sections_not_a_failure(tmp_path: Path, d
     avail = {x.key: x.available for x in r.sections}
     assert avail["vulnerability"] and avail["complementarity"] and avail["critical_items"]
     assert not avail["scenarios"] and not avail["decoupling"] and not avail["lng"]
+    assert not avail["value_chains"]
     assert r.year == 2020  # the latest year comtrade_hs2 has
     assert "WIOD" in " ".join(r.section("decoupling").notes)
 

@@ -28,6 +28,7 @@ from econsec.services import catalog as cat
 from econsec.services import decoupling as dec
 from econsec.services import ews, lng
 from econsec.services import indicators as ind
+from econsec.services import io as iosvc
 from econsec.services import scenarios as scn
 from econsec.store import Store
 
@@ -37,6 +38,11 @@ TARIFF_PRESETS: tuple[str, ...] = ("universal-10", "reciprocal-2025-07", "china-
 #: Economies shown beside the pair in the Figure-1 series and the decoupling table.
 BENCHMARKS: tuple[str, ...] = ("CHN", "USA", "DEU")
 HUBS: tuple[str, ...] = ("USA", "CHN")
+#: Supply shocks of the value-chain section: (supplier, WIOD sector), cut by SHOCK_CUT. China's
+#: electrical and optical equipment (c14) and each partner's chemicals (c9: the 2019 Japanese
+#: export controls on fluorinated polyimide, photoresist and hydrogen fluoride hit this sector).
+SHOCK_SECTORS: tuple[str, ...] = ("c14", "c9")
+SHOCK_CUT = 0.1
 
 Progress = Callable[[str], None]
 
@@ -233,6 +239,44 @@ class _Builder:
         return Section("complementarity", "Strategic complementarity", True, tuple(findings),
                        tables, {}, (r.provenance(),), r.coverage)
 
+    # -- 4b value chains (WIOD input–output) ------------------------------------------------
+    def value_chains(self) -> Section:
+        a, b = self.a, self.b
+        m = iosvc.table(self.store)
+        missing = [c for c in (a, b) if c not in m.regions]
+        if missing:
+            raise ReportError(f"{', '.join(missing)} not a region of WIOD {m.year} (inside ROW)")
+        va = m.value_added_in_trade()
+        cols = ["exports", "dva_share", "vax_ratio", "gvc_backward", "gvc_forward", "gvc_participation"]
+        gvc = va.frame.loc[[a, b], cols].reset_index()
+        findings = [f"{self.n(c)} {m.year}: {r['dva_share']:.0%} of gross exports is domestic value "
+                    f"added; GVC participation {r['gvc_participation']:.0%} (backward "
+                    f"{r['gvc_backward']:.0%}, forward {r['gvc_forward']:.0%})."
+                    for c, r in va.frame.loc[[a, b], cols].iterrows()]
+        names = dict(zip(m.sectors, self.store.df(
+            "SELECT sector, any_value(name) AS name FROM io_sectors WHERE io_table = ? AND year = ? "
+            "AND kind = 'industry' GROUP BY sector", [m.io_table, m.year]).set_index("sector")
+            .reindex(list(m.sectors))["name"].fillna(""), strict=True))
+        shocks = [("CHN", SHOCK_SECTORS[0]), (b, SHOCK_SECTORS[1]), (a, SHOCK_SECTORS[1])]
+        rows, prov = [], [va.provenance()]
+        for origin, sector in shocks:
+            r = m.supply_shock([(origin, sector)], cut=SHOCK_CUT)
+            reg = r.table("by_region")
+            for c in (a, b):
+                if c != origin:
+                    rows.append({"shock": f"{origin} {sector} {names.get(sector, '')} −{SHOCK_CUT:.0%}",
+                                 "economy": c, "output_loss_musd": float(reg.loc[c, "loss"]),
+                                 "output_loss_pct": float(reg.loc[c, "loss_pct"])})
+            prov.append(r.provenance())
+        t = pd.DataFrame(rows)
+        for _, r in t.iterrows():
+            findings.append(f"A {SHOCK_CUT:.0%} cut in {r['shock'].split(' −')[0]} supply costs "
+                            f"{self.n(r['economy'])} {r['output_loss_musd']:,.0f} million USD of "
+                            f"output ({r['output_loss_pct']:.3f} %; Ghosh, WIOD {m.year}).")
+        return Section("value_chains", "Value chains and supply shocks (WIOD input–output)", True,
+                       tuple(findings), {"gvc": gvc, "supply_shocks": t}, {}, tuple(prov),
+                       m.notes())
+
     # -- 5 tariff scenarios ----------------------------------------------------------------
     def scenarios(self, presets: Sequence[str]) -> Section:
         rows, prov, notes = [], [], []
@@ -275,10 +319,26 @@ class _Builder:
                 rank = int((full[w] < full.loc[c, w]).sum()) + 1
                 findings.append(f"In {w} {self.n(c)}'s loss is the {_ordinal(rank)} largest of "
                                 f"{len(full)} economies.")
+        tables = {"real_income_pct": table.reset_index()}
+        prov = [r.provenance()]
+        if self.a in full.index:          # the scenario-to-vulnerability loop for a's worst case
+            worst = full.loc[self.a].idxmin()
+            lp = dec.loop(r, worst)
+            ex = lp.exposure([self.a, self.b])
+            tables[f"exposure_{worst}"] = ex
+            conc = lp.concentration([self.a]).sort_values("hhi_change", ascending=False).head(8)
+            tables[f"import_concentration_{self.a}_{worst}"] = conc
+            prov.append(lp.provenance())
+            if "import_share_CHN_change_pp" in ex.columns and self.a in set(ex["country"]):
+                e = ex.set_index("country").loc[self.a]
+                findings.append(f"In {worst} {self.n(self.a)}'s import share from China moves "
+                                f"{e['import_share_CHN_change_pp']:+.1f} pp and from the U.S. "
+                                f"{e['import_share_USA_change_pp']:+.1f} pp (intermediate and final "
+                                "goods, WIOD sectors).")
         return Section("decoupling", "Technology decoupling between blocs (Caliendo–Parro GE, WIOD)",
-                       True, tuple(findings), {"real_income_pct": table.reset_index()},
+                       True, tuple(findings), tables,
                        {"figure2": table.drop(index=["mean", "world"], errors="ignore")},
-                       (r.provenance(),))
+                       tuple(prov))
 
     # -- 7 early warning -------------------------------------------------------------------
     def early_warning(self) -> Section:
@@ -342,7 +402,7 @@ class _Builder:
 
 
 SECTIONS: tuple[str, ...] = ("vulnerability", "critical_items", "exposure", "complementarity",
-                             "scenarios", "decoupling", "early_warning", "lng")
+                             "value_chains", "scenarios", "decoupling", "early_warning", "lng")
 
 
 def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | None = None,
@@ -378,7 +438,8 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
     bld = _Builder(store, a, b, year, source, names, min_imports_usd, draws, lng_year)
     titles = {"vulnerability": "Structural import vulnerability", "critical_items": "Critical items",
               "exposure": "Exposure to the United States and China",
-              "complementarity": "Strategic complementarity", "scenarios": "2025 U.S. tariff scenarios",
+              "complementarity": "Strategic complementarity",
+              "value_chains": "Value chains and supply shocks", "scenarios": "2025 U.S. tariff scenarios",
               "decoupling": "Technology decoupling between blocs", "early_warning": "Early warning",
               "lng": "LNG security and joint procurement"}
     out = []

@@ -93,6 +93,8 @@ async function loadPair() {
   const a = f.a.trim().toUpperCase(), b = f.b.trim().toUpperCase();
   const [pv, pc, pe] = ["#pair-a", "#pair-scores", "#pair-exposure"].map(s => panelOf($(s)));
   const year = f.year ? { year: f.year } : {};
+  $("#pair-report").href = `/api/report/${encodeURIComponent(a)}/${encodeURIComponent(b)}` +
+    qs({ ...year, format: "html" });
   await Promise.all([
     guarded([pv], async () => {
       const d = await api("/api/indicators/vulnerability" + qs(year));

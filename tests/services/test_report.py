@@ -33,7 +33,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
         names = [src.name for src in available() if src.discover(data_dir)]
         ingest_real(s, data_dir, *names, wiod_years=(2011, 2013))
         ews.generate_watchlist(s, "japan_customs", importers=["JPN"])
-        ews.scan(s, "japan_customs", as_of="2011-04")
+        ews.scan(s, "japan_customs", as_of="2011-04", pair=("JPN", "KOR"))
     return path
 
 
@@ -112,13 +112,28 @@ def test_value_chain_section_equals_the_io_service(db: Path, rep: svc.Report) ->
         100 * (loop.loc["KOR", "import_share_CHN_cf"] - loop.loc["KOR", "import_share_CHN_base"]))
 
 
-def test_early_warning_section_reads_the_stored_alerts(db: Path, rep: svc.Report) -> None:
+def test_early_warning_section_explains_alerts_and_names_the_cover(db: Path, rep: svc.Report) -> None:
     with Store(db, read_only=True) as s:
         wl, al = ews.watchlist(s), ews.alerts(s)
+        ex = ews.alerts_explained(s, ["KOR", "JPN"])
+        top = ex.iloc[0]
+        # the partner's supply over the 12 months to the alert, by hand from the stored flows
+        want = s.df("""SELECT sum(value) AS v FROM trade_flows WHERE source = 'japan_customs'
+                       AND flow = 'import' AND importer = 'JPN' AND exporter = 'KOR' AND product = ?
+                       AND make_date(year, month, 1) BETWEEN '2010-05-01' AND '2011-04-01'""",
+                    [top["product"]])["v"].iloc[0]
+        sig = json.loads(s.df("SELECT signals FROM ews_alerts WHERE alert_id = ?",
+                              [int(top["alert_id"])])["signals"].iloc[0])
     sec = rep.section("early_warning")
     n_open = int((al["importer"].isin(["KOR", "JPN"]) & (al["status"] != "resolved")).sum())
     assert sec.findings[0] == (f"{int(wl['importer'].isin(['KOR', 'JPN']).sum())} items watched for "
                                f"South Korea and Japan; {n_open} open alerts, {len(al)} in all.")
+    assert len(ex) == n_open and ex["score"].is_monotonic_decreasing
+    assert top["as_of"] == "2011-04" and top["cover_partner"] == "KOR" and top["units"] == "billion JPY"
+    assert top["cover_supply_12m"] == pytest.approx(want)
+    strongest = max(sig, key=lambda x: x["points"])
+    assert top["drivers"].startswith(f"{strongest['signal']} ")
+    assert f"Cover: South Korea supplied {want:,.1f} billion JPY" in sec.findings[1]
 
 
 def test_missing_data_gives_unavailable_sections_not_a_failure(tmp_path: Path, data_dir: Path) -> None:

@@ -13,7 +13,7 @@ every alert without a successful delivery, so a restart re-sends what was not de
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -250,6 +250,39 @@ def alerts(store: Store, status: str | None = None) -> pd.DataFrame:
            "status, as_of, signals, dedup_key FROM ews_alerts")
     return store.df(sql + (" WHERE status = ?" if status else "") + " ORDER BY alert_id",
                     [status] if status else [])
+
+
+def alerts_explained(store: Store, importers: Sequence[str] | None = None,
+                     open_only: bool = True) -> pd.DataFrame:
+    """Alerts with their reasons and partner cover in words, strongest first.
+
+    Columns: alert_id, importer, classification, product, as_of (YYYY-MM), score, level, status,
+    drivers (the signals that scored, by points: ``name value (points)``), cover_partner,
+    cover_supply_12m (the partner's supply of the item over the 12 months to as_of, in
+    ``units``, the source's currency), cover_share (its share among the item's suppliers), partner_watches.
+    """
+    df = store.df("""SELECT a.alert_id, a.importer, a.classification, a.product, a.as_of, a.score,
+                            a.level, a.status, a.signals, a.cover, u.units
+                     FROM ews_alerts a LEFT JOIN (
+                         SELECT source, string_agg(DISTINCT currency, '/') AS units FROM trade_flows
+                         WHERE month IS NOT NULL GROUP BY source) u USING (source)
+                     ORDER BY a.score DESC, a.alert_id""")
+    if importers is not None:
+        df = df[df["importer"].isin(list(importers))]
+    if open_only:
+        df = df[df["status"] != "resolved"]
+    sig = df["signals"].map(lambda j: sorted(json.loads(j) if j else [], key=lambda x: -x["points"]))
+    cov = df["cover"].map(lambda j: json.loads(j) if j else {})
+    out = df.drop(columns=["signals", "cover"]).assign(
+        as_of=pd.to_datetime(df["as_of"]).dt.strftime("%Y-%m"),
+        drivers=sig.map(lambda xs: "; ".join(f"{x['signal']} {x['value']:.3g} ({x['points']:.1f})"
+                                             for x in xs if x["points"] > 0)),
+        cover_partner=cov.map(lambda c: c.get("partner")),
+        cover_supply_12m=cov.map(lambda c: c.get("partner_supply_last_12m")),
+        cover_share=cov.map(lambda c: next((x["share"] for x in c.get("suppliers", [])
+                                            if x["supplier"] == c.get("partner")), None)),
+        partner_watches=cov.map(lambda c: c.get("partner_watches_item")))
+    return out.reset_index(drop=True)
 
 
 def transition(store: Store, alert_id: int, to: str, note: str | None = None) -> None:

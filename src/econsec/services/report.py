@@ -342,28 +342,34 @@ class _Builder:
 
     # -- 7 early warning -------------------------------------------------------------------
     def early_warning(self) -> Section:
-        wl = ews.watchlist(self.store)
-        al = ews.alerts(self.store)
         pair = (self.a, self.b)
+        wl = ews.watchlist(self.store)
         wl = wl[wl["importer"].isin(pair)] if len(wl) else wl
         if not len(wl):
             return Section("early_warning", "Early warning", False,
                            notes=(f"no watchlist items for {self.a} or {self.b}: run `econsec ews "
                                   "watchlist generate` and `econsec ews scan`",))
-        al = al[al["importer"].isin(pair)] if len(al) else al
-        open_ = al[~al["status"].isin(["resolved"])] if len(al) else al
+        al = ews.alerts(self.store)
+        n_all = int(al["importer"].isin(pair).sum()) if len(al) else 0
+        open_ = ews.alerts_explained(self.store, pair)
         findings = [f"{len(wl)} items watched for {' and '.join(self.n(c) for c in pair)}; "
-                    f"{len(open_)} open alerts, {len(al)} in all."]
-        if len(open_):
-            top = open_.sort_values("score", ascending=False).iloc[0]
-            findings.append(f"Highest open alert: {top['importer']} {top['product']} score "
-                            f"{top['score']:.0f} ({top['level']}) as of {pd.Timestamp(top['as_of']):%Y-%m}.")
-        keep = ["alert_id", "importer", "classification", "product", "as_of", "score", "level",
-                "status", "signals"]
+                    f"{len(open_)} open alerts, {n_all} in all."]
+        for _, top in open_.head(3).iterrows():
+            line = (f"{top['importer']} {top['product']}: score {top['score']:.0f} ({top['level']}) "
+                    f"as of {top['as_of']}; drivers {top['drivers'] or 'none above zero'}.")
+            if top["cover_partner"]:
+                share = ("" if pd.isna(top["cover_share"])
+                         else f", {top['cover_share']:.1%} of the item's supply")
+                line += (f" Cover: {self.n(top['cover_partner'])} supplied "
+                         f"{top['cover_supply_12m']:,.1f} {top['units'] or '(source units)'} in the last 12 "
+                         f"months{share}"
+                         + ("; it watches the item too." if top["partner_watches"] else "."))
+            findings.append(line)
         return Section("early_warning", "Early warning", True, tuple(findings),
-                       {"open_alerts": open_[keep].head(30).reset_index(drop=True) if len(al) else al,
-                        "watchlist": wl.head(50).reset_index(drop=True)}, {},
-                       ({"method": "econsec ews scan (docs/ews.md); alerts as stored"},))
+                       {"open_alerts": open_.head(30), "watchlist": wl.head(50).reset_index(drop=True)},
+                       {}, ({"method": "econsec ews scan (docs/ews.md): signals scored against the "
+                             "item's own history, no look-ahead; cover = the partner's supply of "
+                             "the item over the 12 months to the alert; alerts as stored"},))
 
     # -- 8 LNG -----------------------------------------------------------------------------
     def lng(self) -> Section:

@@ -111,6 +111,7 @@ class Session:
     competitiveness = _bound(_ind.competitiveness)
     complementarity = _bound(_ind.complementarity)
     exposure = _bound(_ind.exposure)
+    semiconductor_equipment = _bound(_ind.semiconductor_equipment)
 
     # -- scenarios and models (docs/scenarios.md, docs/models/, docs/decoupling.md) ------
     scenario = _bound(_scn.run_scenario, "scenario")

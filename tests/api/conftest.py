@@ -12,7 +12,7 @@ from tests.conftest import ingest_real
 #: census_partner, pinksheet), early warning and exposure (japan_customs), scenarios PE
 #: (census_hs10), GE / decoupling / IO (WIOD 2011 only).
 SOURCES = ("hs_concordance", "comtrade_hs2", "imf_dots", "ei_review", "gpr", "census_partner",
-           "pinksheet", "japan_customs", "census_hs10")
+           "pinksheet", "japan_customs", "census_hs10", "comtrade_sme")
 
 
 def build_db(path: Path, data_dir: Path) -> Path:

@@ -76,7 +76,7 @@ def test_health_sources_countries(client: TestClient, db: Path) -> None:
     assert s["rows"] == records(direct(db, csvc.catalog))
     assert {r["source"] for r in s["rows"]} == {
         "hs_concordance", "comtrade_hs2", "imf_dots", "ei_review", "gpr", "census_partner",
-        "pinksheet", "japan_customs", "census_hs10", "wiod2013"}
+        "pinksheet", "japan_customs", "census_hs10", "comtrade_sme", "wiod2013"}
     c = ok(client.get("/api/countries"))
     kor = next(r for r in c["rows"] if r["iso3"] == "KOR")
     assert kor["iso_numeric"] == "410" and kor["iso2"] == "KR"   # ISO 3166-1
@@ -129,6 +129,16 @@ def test_exposure_against_raw_imf_file(client: TestClient, data_dir: Path) -> No
     assert set(got) == {("KOR", 2019), ("KOR", 2020), ("JPN", 2019), ("JPN", 2020)}
     assert got["KOR", 2019]["export_share_USA"] == pytest.approx(share, rel=1e-9)
     assert got["KOR", 2019]["export_share_USA_change_since_2017"] is None   # no 2017: NaN → null
+
+
+def test_semiconductor_equipment_equals_service(client: TestClient, db: Path) -> None:
+    d = ok(client.get("/api/indicators/semiconductors/kor/jpn"))
+    want = direct(db, lambda s: isvc.semiconductor_equipment(s, "KOR", "JPN"))
+    assert d["rows"] == records(want.frame) and d["provenance"] == want.provenance()
+    row = next(r for r in d["rows"] if r["year"] == 2020 and r["product"] == "848620")
+    # tests/analytics/test_equipment.py: JPN 24.4 % of world exports (2nd after the U.S.)
+    assert row["export_rank_JPN"] == 2 and row["top_exporters"].startswith("USA 26.4%, JPN 24.4%")
+    err(client.get("/api/indicators/semiconductors/ZZZ/JPN"), 404, "ZZZ reports no imports")
 
 
 def test_indicator_errors_name_the_bad_value(client: TestClient) -> None:

@@ -66,6 +66,10 @@ def test_vulnerability_and_complementarity_findings(db: Path, rep: svc.Report) -
     # Japan covers 55 % of Korea's at-risk imports, Korea 14 % of Japan's (test_indicators.py)
     assert comp.findings[0].startswith("Japan covers South Korea: 55% of")
     assert comp.findings[1].startswith("South Korea covers Japan: 14% of")
+    # semiconductor equipment, 2020 (tests/analytics/test_equipment.py): JPN 24 % of world exports
+    sme = [f for f in comp.findings if f.startswith("Semiconductor-manufacturing machines")]
+    assert len(sme) == 2 and "Japan exported 12.0 bn USD (24% of world exports)" in sme[0]
+    assert set(comp.tables) >= {"semiconductor_equipment_JPN_for_KOR", "semiconductor_equipment_KOR_for_JPN"}
 
 
 def test_scenario_decoupling_and_lng_findings(db: Path, rep: svc.Report) -> None:

@@ -102,6 +102,15 @@ def register(app: typer.Typer) -> None:
              fmt, out, ("scores", "semiconductor_value_chain"))
 
     @app.command()
+    def semiconductors(ctx: typer.Context, a: Annotated[str, typer.Argument(help="ISO3 importer A.")],
+                       b: Annotated[str, typer.Argument(help="ISO3 supplier B.")],
+                       source: Annotated[str, typer.Option("--source", help="Source reporting the equipment codes vs World.")] = svc.SME_SOURCE,
+                       fmt: FormatOpt = "table", out: OutOpt = None) -> None:
+        """Semiconductor equipment: A's imports, B's world export share and what it could cover."""
+        _run(ctx, lambda s: svc.semiconductor_equipment(s, a.upper(), b.upper(), source=source),
+             fmt, out, ("market",))
+
+    @app.command()
     def exposure(ctx: typer.Context, source: Annotated[str, typer.Option("--source", help="Source with bilateral totals (imf_dots, comtrade_hs2, japan_customs, census_partner, …).")] = "imf_dots",
                  country: Annotated[list[str] | None, typer.Option("--country", help="Limit to these ISO3 codes (repeatable).")] = None,
                  base_year: Annotated[int, typer.Option("--base-year", help="Year the changes are measured from.")] = 2017,

@@ -15,6 +15,7 @@ import pandas as pd
 from econsec.analytics.indicators import competitiveness as cp
 from econsec.analytics.indicators import complementarity as cm
 from econsec.analytics.indicators import concentration as cc
+from econsec.analytics.indicators import equipment as eqp
 from econsec.analytics.indicators import screens as sc
 from econsec.analytics.indicators import semiconductors as semi
 from econsec.analytics.indicators import vulnerability as vu
@@ -250,3 +251,36 @@ def exposure(store: Store, *, source: str = "imf_dots", countries: Sequence[str]
               "partners); shares in the source's own currency")
     return IndicatorResult("exposure to the U.S. and China", df, method, source, "; ".join(vint),
                            "all goods", years, tuple(cov))
+
+
+SME_SOURCE = "comtrade_sme"
+
+
+def semiconductor_equipment(store: Store, a: str, b: str, *, source: str = SME_SOURCE,
+                            years: Sequence[int] | None = None) -> IndicatorResult:
+    """Semiconductor-manufacturing equipment (HS 848620, 903082, 903141): A's imports, B's world
+    export share and rank, how much of A's imports B's exports could cover, and how concentrated
+    world supply is — every year the source has (reports vs World; see the kernel's module)."""
+    flows = store.df("""SELECT reporter, flow, year, product, value_usd FROM trade_flows
+                        WHERE source = ? AND month IS NULL AND value_usd IS NOT NULL
+                          AND flow IN ('export', 'import')""", [source])
+    if years:
+        flows = flows[flows["year"].isin(list(years))]
+    if flows.empty:
+        raise KeyError(f"source {source!r} has no annual flows in the store"
+                       + (f" for {list(years)}" if years else "") + ": run `econsec ingest`")
+    market = eqp.world_market(flows)
+    for code, flow in ((a, "import"), (b, "export")):
+        if not ((market["reporter"] == code) & (market["flow"] == flow)).any():
+            raise KeyError(f"{code} reports no {flow}s in {source}")
+    frame = describe_products(store, eqp.cover(market, a, b))
+    summ = eqp.market_summary(market)
+    vint = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
+                    [source])["vintage"]
+    yrs = tuple(sorted(int(y) for y in market["year"].unique()))
+    cov = ("reporter-based: each economy's trade with the World as it reports it; non-reporters "
+           "are missing from the totals (n_exporters)",
+           f"cover ratio is an upper bound: {b}'s exports go to every market, not only to {a}")
+    return IndicatorResult(f"semiconductor equipment: {b} for {a}", frame, eqp.METHOD, source,
+                           "; ".join(vint), "HS2017 6-digit (848620, 903082, 903141)", yrs, cov,
+                           {"market": summ, "shares": market})

@@ -227,7 +227,7 @@ class _Builder:
         sc = r.tables["scores"]
         findings = [f"{row['direction'].replace(self.a, self.n(self.a)).replace(self.b, self.n(self.b))}: "
                     f"{row['coverage']:.0%} of {_fmt_usd(row['imports_at_risk_usd'])} at-risk imports "
-                    f"over {int(row['n_products'])} products" for _, row in sc.iterrows()]
+                    f"over {int(row['n_products'])} products." for _, row in sc.iterrows()]
         findings.append(f"Export similarity (Finger–Kreinin) {sc['finger_kreinin_xs'].iloc[0]:.1f}; "
                         f"trade complementarity (Michaely) {sc['michaely_tc'].iloc[0]:.1f} and "
                         f"{sc['michaely_tc'].iloc[1]:.1f}.")
@@ -236,8 +236,28 @@ class _Builder:
         tables = {"scores": sc, "items": r.frame[[c for c in keep if c in r.frame]].head(20)}
         if "semiconductor_value_chain" in r.tables:
             tables["semiconductors"] = r.tables["semiconductor_value_chain"]
+        prov, notes = [r.provenance()], list(r.coverage)
+        for imp, exp in ((self.a, self.b), (self.b, self.a)):
+            try:
+                eq = ind.semiconductor_equipment(self.store, imp, exp)
+            except KeyError as e:
+                notes.append(f"semiconductor equipment ({exp} for {imp}) not shown: {e.args[0]}")
+                continue
+            f = eq.frame
+            last = f[(f["year"] == f["year"].max()) & (f["product"] == "848620")]
+            tables[f"semiconductor_equipment_{exp}_for_{imp}"] = f[f["year"] == f["year"].max()]
+            prov.append(eq.provenance())
+            if len(last) and pd.notna(last[f"imports_{imp}_usd"].iloc[0]):
+                x = last.iloc[0]
+                findings.append(
+                    f"Semiconductor-manufacturing machines (HS 848620) {int(x['year'])}: "
+                    f"{self.n(imp)} imported {_fmt_usd(x[f'imports_{imp}_usd'])} "
+                    f"({x[f'import_share_{imp}']:.0%} of world imports); {self.n(exp)} exported "
+                    f"{_fmt_usd(x[f'exports_{exp}_usd'])} ({x[f'export_share_{exp}']:.0%} of world "
+                    f"exports), enough to cover {x['cover_ratio']:.0%} of them; world supply HHI "
+                    f"{x['exporter_hhi']:.2f} ({x['top_exporters']}).")
         return Section("complementarity", "Strategic complementarity", True, tuple(findings),
-                       tables, {}, (r.provenance(),), r.coverage)
+                       tables, {}, tuple(prov), tuple(notes))
 
     # -- 4b value chains (WIOD input–output) ------------------------------------------------
     def value_chains(self) -> Section:

@@ -78,3 +78,14 @@ def exposure(store: Reader,
                        + (", ".join(missing) if missing else "the request")
                        + (f" in {year}" if year is not None else ""))
     return respond(r)
+
+
+@router.get("/semiconductors/{a}/{b}")
+def semiconductors(store: Reader, a: Country, b: Country,
+                   source: Annotated[str, Query(max_length=64, description="Source reporting HS 848620, 903082, 903141 vs World.")] = svc.SME_SOURCE
+                   ) -> Response:
+    """Semiconductor equipment: A's imports, B's world export share and rank, the share of A's
+    imports B's exports could cover, and world supply concentration, by year and product."""
+    with translate():
+        r = svc.semiconductor_equipment(store, a.upper(), b.upper(), source=source)
+    return respond(r)

@@ -50,6 +50,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/gravity/ge_vs_gegravity.py
 	$(BIN)/python benchmarks/gravity/ppml_vs_gme.py
 	$(BIN)/python benchmarks/io/io_vs_pymrio.py
+	$(BIN)/python benchmarks/decoupling/run.py
+	$(BIN)/python benchmarks/ews/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

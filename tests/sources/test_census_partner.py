@@ -142,7 +142,8 @@ def test_ingest_and_unchanged(store, data_dir: Path, real, workbook: pd.DataFram
     src = CensusPartner()
     out = ingest(store, [(src, src.discover(data_dir))])
     assert out[0].status == "loaded"
-    assert out[0].rows_written == {"trade_flows": len(real[1].tables["trade_flows"])}
+    assert out[0].rows_written == {"trade_flows": len(real[1].tables["trade_flows"]),
+                                   "partial_periods": 2}   # 2023 (January), 2026 (months 1–4)
     n = store.con.execute("SELECT count(*) FROM trade_flows WHERE source = 'census_partner' "
                           "AND year = 2022 AND month IS NULL").fetchone()[0]
     # workbook rows of 2022 minus the skipped Census aggregates (0001-0999 except 0003 EU, 0015 World)

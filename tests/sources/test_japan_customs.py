@@ -143,7 +143,7 @@ def test_ingest_and_unchanged(store, data_dir: Path) -> None:
     out = ingest(store, [(src, src.discover(data_dir))])
     # 47,991 + 47,838 annual rows (pandas counts of the two CSVs) + 659,277 monthly rows.
     assert out[0].status == "loaded"
-    assert out[0].rows_written == {"trade_flows": 755_106, "products": 78}
+    assert out[0].rows_written == {"trade_flows": 755_106, "products": 78, "partial_periods": 1}
     assert ingest(store, [(src, src.discover(data_dir))])[0].status == "unchanged"
 
 

@@ -20,7 +20,7 @@ from econsec.analytics.indicators import screens as sc
 from econsec.analytics.indicators import semiconductors as semi
 from econsec.analytics.indicators import vulnerability as vu
 from econsec.analytics.indicators.complexity import Convention, complexity
-from econsec.analytics.indicators.data import load_panel, source_years
+from econsec.analytics.indicators.data import load_panel, partial_years, source_years
 from econsec.analytics.indicators.exposure import exposure as exposure_kernel
 from econsec.analytics.indicators.panel import TradePanel
 from econsec.analytics.indicators.results import IndicatorResult
@@ -72,12 +72,14 @@ def _history(store: Store, source: str, year: int, n: int) -> list[TradePanel]:
 
 
 def year_or_latest(store: Store, source: str, year: int | None) -> int:
-    """``year``, or the latest year with product-level trade in ``source`` (KeyError if none)."""
+    """``year``, or the latest complete year with product-level trade in ``source`` (a year the
+    source publishes only in part is skipped; KeyError if there is none)."""
     if year is not None:
         return year
-    years = source_years(store, source)
+    part = partial_years(store, source)
+    years = [y for y in source_years(store, source) if y not in part]
     if not years:
-        raise KeyError(f"source {source!r} has no product-level trade in the store")
+        raise KeyError(f"source {source!r} has no complete year of product-level trade in the store")
     return years[-1]
 
 
@@ -245,6 +247,10 @@ def exposure(store: Store, *, source: str = "imf_dots", countries: Sequence[str]
         cov.append("imports are mirror data (partners' reported exports)")
     if base_year not in years:
         cov.append(f"{source} has no {base_year}: changes since {base_year} are empty")
+    part = partial_years(store, source)
+    df["partial_year"] = df["year"].isin(list(part))
+    cov += [f"{y} is a partial year ({note}): shares are of the year to date, totals are not "
+            "annual" for y, note in sorted(part.items()) if y in years]
     vint = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
                     [source])["vintage"]
     method = ("share = flows with the partner / total (World row where reported, else the sum over "

@@ -281,5 +281,17 @@ class CensusPartner(Source):
             "currency": rows["currency"].to_numpy(),
             "basis": (rows["flow"].map(BASIS) + np.where(rows["origin"] == PRIORITY[2], " (via Tariff_Map)",
                                                          "")).to_numpy()})
-        return Parsed(tables={"trade_flows": flows}, vintage="; ".join(vintage), rows_read=rows_read,
-                      mappings=tuple(notes))
+        return Parsed(tables={"trade_flows": flows, "partial_periods": partial_years(flows)},
+                      vintage="; ".join(vintage), rows_read=rows_read, mappings=tuple(notes))
+
+
+def partial_years(flows: pd.DataFrame) -> pd.DataFrame:
+    """Years with monthly rows but no annual total and fewer than 12 months: published in part."""
+    g = flows.groupby("year")
+    months = g["month"].max()
+    annual = g["month"].apply(lambda m: bool(m.isna().any()))
+    part = months[(~annual) & months.notna() & (months < 12)]
+    return pd.DataFrame({"year": part.index.astype("int32"), "flow": None,
+                         "months_published": pd.array(part.to_numpy(), dtype="Int64"),
+                         "note": [f"Census: {y} published for months 1–{int(m)} only"
+                                  for y, m in part.items()]})

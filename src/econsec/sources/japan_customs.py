@@ -312,5 +312,10 @@ class JapanCustoms(Source):
             parts.append(f"monthly {ym.min() // 100}-{ym.min() % 100:02d} to {ym.max() // 100}-{ym.max() % 100:02d}")
         vintage = ("MOF trade statistics via jptrade (trade_year.rda @ a66ddb1, trade.rds @ 0668b1f): "
                    + "; ".join(parts))
-        return Parsed(tables={"trade_flows": flows, "products": products}, vintage=vintage,
-                      rows_read=rows_read, mappings=tuple(notes))
+        tables = {"trade_flows": flows, "products": products}
+        if ann is not None:  # the annual table's last year is the year to date
+            last = int(ann["year"].max())
+            tables["partial_periods"] = pd.DataFrame({
+                "year": [last], "flow": [None], "months_published": pd.array([None], dtype="Int64"),
+                "note": [f"Japan MOF annual table: {last} is the year to date (months not stated)"]})
+        return Parsed(tables=tables, vintage=vintage, rows_read=rows_read, mappings=tuple(notes))

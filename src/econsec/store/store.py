@@ -24,7 +24,7 @@ DATA_TABLES: tuple[str, ...] = (
     "country_codes", "products", "concordances", "product_attributes", "trade_flows",
     "commodity_series", "energy_trade", "prices", "fx_rates", "risk_indices", "tariffs",
     "io_flows", "io_sectors", "io_sector_indicators", "gravity_panel", "elasticities",
-    "mineral_lists", "documents",
+    "mineral_lists", "documents", "partial_periods",
 )
 
 

@@ -93,6 +93,14 @@ def source_years(store: Store, source: str) -> list[int]:
     return [int(y) for y in df["year"]]
 
 
+def partial_years(store: Store, source: str) -> dict[int, str]:
+    """Years ``source`` publishes only in part (``partial_periods``, written by its adapter),
+    with the adapter's note."""
+    df = store.df("SELECT year, string_agg(note, '; ') AS note FROM partial_periods "
+                  "WHERE source = ? GROUP BY year", [source])
+    return {int(y): str(n) for y, n in zip(df["year"], df["note"], strict=True)}
+
+
 def vintage(store: Store, source: str) -> str:
     df = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
                   [source])

@@ -29,3 +29,21 @@ def baci_year(path: Path, rows: int, codes: np.ndarray, seed: int = 2021) -> Non
                 "j": rng.choice(importers, n).astype(np.int32),
                 "k": pa.array(np.char.zfill(k.astype(str), 6)),
                 "v": np.round(rng.lognormal(3, 2.5, n), 3), "q": pa.array(q)}))
+
+
+def baci_year_dir(work: Path, rows: int, data_dir: Path, *, reuse: bool = False) -> Path:
+    """``work/baci`` holding a generated BACI-format year of ``rows`` rows
+    (``BACI_HS17_Y2021_V209901.csv``) and the real V202201 country-code table beside it, as a
+    BACI download is laid out. With ``reuse`` an existing file is kept. Returns the data file."""
+    import shutil
+
+    import pandas as pd
+
+    codes_csv = data_dir / "classifications" / "baci_codes_v202201" / "country_codes.csv"
+    year_dir = work / "baci"
+    year_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy(codes_csv, year_dir / "country_codes_V202201.csv")
+    f = year_dir / "BACI_HS17_Y2021_V209901.csv"
+    if not (reuse and f.exists()):
+        baci_year(f, rows, pd.read_csv(codes_csv, encoding="utf-8-sig")["country_code"].to_numpy())
+    return f

@@ -24,7 +24,7 @@ from pathlib import Path
 from econsec.settings import Config
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from generate import baci_year
+from generate import baci_year_dir
 
 
 def main() -> None:
@@ -32,19 +32,12 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=11_000_000)
     ap.add_argument("--keep", type=Path, default=None, help="work directory to keep")
     args = ap.parse_args()
-    data_dir = Config.resolve().data_dir
-    codes_csv = data_dir / "classifications" / "baci_codes_v202201" / "country_codes.csv"
     work = args.keep or Path(tempfile.mkdtemp(prefix="econsec-bench-ingest-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        year_dir = work / "baci"
-        year_dir.mkdir(exist_ok=True)
-        shutil.copy(codes_csv, year_dir / "country_codes_V202201.csv")
-        import pandas as pd
-        codes = pd.read_csv(codes_csv, encoding="utf-8-sig")["country_code"].to_numpy()
-        f = year_dir / "BACI_HS17_Y2021_V209901.csv"
         t0 = time.perf_counter()
-        baci_year(f, args.rows, codes)
+        f = baci_year_dir(work, args.rows, Config.resolve().data_dir)
+        year_dir = f.parent
         gen_s = time.perf_counter() - t0
         db = work / "bench.duckdb"
         db.unlink(missing_ok=True)

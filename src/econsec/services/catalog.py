@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from econsec.errors import SourceNotFoundError
+from econsec.errors import EconsecError, SourceNotFoundError
+from econsec.lake import LakeOutcome, SparkLake
 from econsec.settings import Config
 from econsec.sources import registry
 from econsec.sources.base import Source
 from econsec.store import DATA_TABLES, IngestOutcome, Store, ingest
 from econsec.store.ingest import Progress
 
-__all__ = ["catalog", "plan", "run_ingest", "run_sql"]
+__all__ = ["ENGINES", "catalog", "default_lake", "plan", "run_ingest", "run_spark_ingest", "run_sql"]
+
+#: Ingest engines: embedded DuckDB (default) or Spark into a Parquet lake (BACI).
+ENGINES = ("duckdb", "spark")
 
 
 def plan(config: Config, source: str | None = None,
@@ -59,6 +63,48 @@ def run_ingest(config: Config, source: str | None = None, path: str | Path | Non
         return ingest(store, jobs, force=force, progress=progress)
     with Store(config.db) as s:
         return ingest(s, jobs, force=force, progress=progress)
+
+
+def default_lake(config: Config) -> Path:
+    """The lake beside the store: ``<store directory>/lake``."""
+    return Path(config.db).expanduser().absolute().parent / "lake"
+
+
+def run_spark_ingest(config: Config, source: str, path: str | Path | None = None, *,
+                     lake: str | Path | None = None, master: str = "local[2]",
+                     force: bool = False, progress: Progress | None = None,
+                     store: Store | None = None) -> tuple[LakeOutcome, IngestOutcome]:
+    """Parse ``source`` with Spark into a Parquet lake, then register the lake in the store.
+
+    Two atomic steps: the lake write (:meth:`SparkLake.ingest_baci`, Spark started only when the
+    files changed, stopped at the end) and the store ingest of the lake's snapshot
+    (:meth:`SparkLake.register`). Progress stages come as ("baci → lake", stage) and then the
+    store's own ("baci", stage).
+    """
+    if source != "baci":
+        raise EconsecError(f"--engine spark reads source 'baci' only, got {source!r}")
+    ((_, files),) = plan(config, source, path)
+    the_lake = SparkLake(lake if lake is not None else default_lake(config))
+    say = progress or (lambda _s, _t: None)
+    started = []
+
+    def start() -> object:
+        from econsec.lake import session
+
+        s = session(master)
+        started.append(s)
+        return s
+
+    try:
+        lake_out = the_lake.ingest_baci(files, start, force=force,
+                                        progress=lambda stage: say(f"{source} → lake", stage))
+    finally:
+        for s in started:
+            s.stop()
+    if store is not None:
+        return lake_out, the_lake.register(store, source, force=force, progress=progress)
+    with Store(config.db) as s:
+        return lake_out, the_lake.register(s, source, force=force, progress=progress)
 
 
 def _coverage(store: Store) -> pd.DataFrame:

@@ -189,22 +189,66 @@ def _const(value: str | None, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int8)), pa.array([value], pa.string()))
 
 
+#: Columns every BACI row gets as constants (shared with the Spark engine, econsec.lake).
+CONSTANTS = {"flow": "reconciled", "currency": "thousand USD", "unit": "t",
+             "basis": "FOB, reconciled mirror flows (BACI)"}
+#: ``v`` is in thousand USD; ``value_usd = v * VALUE_SCALE``.
+VALUE_SCALE = 1000.0
+
+
 def _convert(t: pa.RecordBatch, index: CodeIndex, path: Path, hs: str, offset: int) -> pa.RecordBatch:
     n = t.num_rows
     return pa.RecordBatch.from_arrays([
         index.lookup(t.column("i"), path, "i", offset),
         index.lookup(t.column("j"), path, "j", offset),
-        _const("reconciled", n),
+        _const(CONSTANTS["flow"], n),
         pc.cast(t.column("t"), pa.int32()),
         _const(hs, n),
         pc.utf8_lpad(t.column("k"), 6, "0"),
-        pc.multiply(t.column("v"), 1000.0),
+        pc.multiply(t.column("v"), VALUE_SCALE),
         t.column("v"),
-        _const("thousand USD", n),
+        _const(CONSTANTS["currency"], n),
         t.column("q"),
-        _const("t", n),
-        _const("FOB, reconciled mirror flows (BACI)", n),
+        _const(CONSTANTS["unit"], n),
+        _const(CONSTANTS["basis"], n),
     ], schema=OUT_SCHEMA)
+
+
+def convert_file(path: Path, index: CodeIndex, hs: str) -> Iterator[pa.RecordBatch]:
+    """One year file as ``OUT_SCHEMA`` batches; bad cells and unknown codes raise with the row."""
+    offset = 0
+    for batch in read_baci_batches(path):
+        yield _convert(batch, index, path, hs, offset)
+        offset += batch.num_rows
+
+
+def split_files(paths: Sequence[Path]) -> tuple[Path, list[tuple[Path, str]], str]:
+    """Sort a BACI file set into (country-code table, [(year file, HS revision)], vintage).
+
+    Checks every year file's name (it must name the HS revision) and header. The code table is
+    the one given, else the ``country_codes*.csv`` beside the year files (as BACI ships it).
+    """
+    paths = [Path(p) for p in paths]
+    codes_files = [p for p in paths if _is_codes(p)]
+    data_files = [p for p in paths if not _is_codes(p)]
+    if not codes_files:  # a user gave only year files: BACI ships the table beside them
+        codes_files = sorted(p for d in {f.parent for f in data_files}
+                             for p in d.glob("country_codes*.csv"))
+    if not codes_files:
+        raise InputError(data_files[0] if data_files else "BACI",
+                         "a BACI country_codes_*.csv beside the data files")
+    plan, versions = [], set()
+    for f in data_files:
+        m = re.search(r"hs(\d\d)", f.name, re.I)
+        if not m or m.group(1) not in HS_REVISIONS:
+            raise InputError(f, "a BACI file name naming the HS revision, e.g. BACI_HS17_Y2020_V202301.csv",
+                             got=f.name)
+        v = re.search(r"V(\d{6})", f.name)
+        versions.add(f"V{v.group(1)}" if v else "version not in file name")
+        check_header(f)
+        plan.append((f, HS_REVISIONS[m.group(1)]))
+    vintage = "BACI " + ", ".join(sorted(versions)) + f"; country codes {codes_files[0].parent.name}"
+    return codes_files[0], plan, vintage
 
 
 class Baci(Source):
@@ -221,46 +265,24 @@ class Baci(Source):
         return files if any(not _is_codes(p) for p in files) else []
 
     def parse(self, paths: Sequence[Path]) -> Parsed:
-        paths = [Path(p) for p in paths]
-        codes_files = [p for p in paths if _is_codes(p)]
-        data_files = [p for p in paths if not _is_codes(p)]
-        if not codes_files:  # a user gave only year files: BACI ships the table beside them
-            codes_files = sorted(p for d in {f.parent for f in data_files}
-                                 for p in d.glob("country_codes*.csv"))
-        if not codes_files:
-            raise InputError(data_files[0] if data_files else "BACI",
-                             "a BACI country_codes_*.csv beside the data files")
-        codes, notes = parse_country_codes(codes_files[0])
-        index = CodeIndex(with_iso_fallback(codes), codes_files[0].name)
-        rows_read: dict[str, int] = {str(p): len(codes) for p in codes_files}
+        codes_file, plan, vintage = split_files(paths)
+        codes, notes = parse_country_codes(codes_file)
+        index = CodeIndex(with_iso_fallback(codes), codes_file.name)
+        rows_read: dict[str, int] = {str(codes_file): len(codes)}
         mappings: list[CodeMapping] = list(notes)
-        plan, versions = [], set()
-        for f in data_files:
-            m = re.search(r"hs(\d\d)", f.name, re.I)
-            if not m or m.group(1) not in HS_REVISIONS:
-                raise InputError(f, "a BACI file name naming the HS revision, e.g. BACI_HS17_Y2020_V202301.csv",
-                                 got=f.name)
-            v = re.search(r"V(\d{6})", f.name)
-            versions.add(f"V{v.group(1)}" if v else "version not in file name")
-            check_header(f)
-            plan.append((f, HS_REVISIONS[m.group(1)]))
 
         def stream() -> Iterator[pa.RecordBatch]:
             for f, hs in plan:
-                offset = 0
-                for batch in read_baci_batches(f):
-                    yield _convert(batch, index, f, hs, offset)
-                    offset += batch.num_rows
-                rows_read[str(f)] = offset
+                rows_read[str(f)] = 0
+                for batch in convert_file(f, index, hs):
+                    rows_read[str(f)] += batch.num_rows
+                    yield batch
             mappings.extend(index.notes())
 
         tables: dict[str, Frame] = {"country_codes": codes}
         if plan:
             tables["trade_flows"] = pa.RecordBatchReader.from_batches(OUT_SCHEMA, stream())
-        return Parsed(
-            tables=tables,
-            vintage="BACI " + ", ".join(sorted(versions)) + f"; country codes {codes_files[0].parent.name}",
-            rows_read=rows_read, mappings=mappings)
+        return Parsed(tables=tables, vintage=vintage, rows_read=rows_read, mappings=mappings)
 
 
 def _is_codes(p: Path) -> bool:

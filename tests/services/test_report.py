@@ -93,6 +93,11 @@ def test_scenario_decoupling_and_lng_findings(db: Path, rep: svc.Report) -> None
         14.3 / 60.63, abs=0.002)
     assert port.loc["JPN", "hhi"] == direct.set_index(["importer", "year"]).loc[("JPN", 2023), "hhi"]
     assert any(f.startswith("Pooled procurement 2023") for f in rep.section("lng").findings)
+    h = rep.section("lng").tables["hormuz_3_months"].set_index("buyer")
+    # docs/lng.md (tests/services/test_lng.py): Hormuz closed 3 months, 2023 flows, Korea loses 3.556 Mt
+    assert h.loc["KOR", "lost_mt"] == pytest.approx(3.556, abs=5e-4)
+    assert (h["shortfall_joint"] <= h["shortfall_alone"] + 1e-12).all()   # no buyer worse off jointly
+    assert rep.section("lng").findings[0].startswith("South Korea 2023")
 
 
 def test_value_chain_section_equals_the_io_service(db: Path, rep: svc.Report) -> None:

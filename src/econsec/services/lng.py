@@ -302,7 +302,8 @@ def disrupt(store: Store, buyers: tuple[str, ...], year: int, *, suppliers: tupl
     what = (f"{pf.CHOKEPOINT_NAMES[pf.chokepoint(route)]} ({', '.join(lost)})" if route
             else ', '.join(lost))
     return LngResult(f"LNG disruption: {what} for {months:g} months", frame,
-                     "lost L=f·Σ F_bs x_bs; alone max(0,L−R); joint max(0,ΣL−ΣR) shared ∝ L (swaps)",
+                     "lost L=f·Σ F_bs x_bs; alone A=max(0,L−R); joint: own spare first, partners' "
+                     "leftover spare to the buyers still short ∝ A, S_b = A_b·max(0,ΣL−ΣR)/ΣA (swaps)",
                      "ei_review energy_trade; routes.csv", _vintage(store, ("ei_review",)), (year,),
                      {**params, "months": months, "route": route and pf.chokepoint(route),
                       "failed": lost},

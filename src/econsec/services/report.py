@@ -397,7 +397,8 @@ class _Builder:
         port = lng.portfolio(self.store, pair)
         f = port.frame
         year = self.lng_year or int(f.groupby("importer")["year"].max().min())
-        last = f[f["year"] == year]
+        order = {self.a: 0, self.b: 1}
+        last = f[f["year"] == year].sort_values("importer", key=lambda c: c.map(order))
         findings = [f"{self.n(r['importer'])} {year}: {r['total_mt']:.1f} Mt from {int(r['n_suppliers'])} "
                     f"suppliers, HHI {r['hhi']:.3f}, top {r['top_supplier']} {r['top_share']:.0%}, "
                     f"Hormuz {r['hormuz_share']:.0%}." for _, r in last.iterrows()]
@@ -419,6 +420,17 @@ class _Builder:
                                 f"{g.loc['worst_shortfall_mt', 'separate']:.2f} → "
                                 f"{g.loc['worst_shortfall_mt', 'pooled']:.2f} Mt.")
             prov.append(opt.provenance())
+        try:  # a 3-month closure of the Strait of Hormuz, alone and with a joint response
+            d = lng.disrupt(self.store, pair, year, route="hormuz", months=3)
+        except EconsecError as e:
+            notes.append(f"Hormuz disruption not computed: {e}")
+        else:
+            tables["hormuz_3_months"] = d.frame
+            prov.append(d.provenance())
+            for _, r in d.frame.iterrows():
+                findings.append(f"Hormuz closed for 3 months ({year} flows): {self.n(r['buyer'])} loses "
+                                f"{r['lost_mt']:.2f} Mt; short {r['shortfall_alone']:.2f} Mt alone, "
+                                f"{r['shortfall_joint']:.2f} Mt with a joint response.")
         trend = port.tables.get("trend")
         charts = {}
         if trend is not None or len(f):

@@ -31,7 +31,7 @@ def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("report") / "s.duckdb"
     with Store(path) as s:
         names = [src.name for src in available() if src.discover(data_dir)]
-        ingest_real(s, data_dir, *names, wiod_years=(2011, 2013))
+        ingest_real(s, data_dir, *names, wiod_years=(1995, 2011))
         ews.generate_watchlist(s, "japan_customs", importers=["JPN"])
         ews.scan(s, "japan_customs", as_of="2011-04", pair=("JPN", "KOR"))
     return path
@@ -60,6 +60,11 @@ def test_vulnerability_and_complementarity_findings(db: Path, rep: svc.Report) -
     assert sec.findings[0].startswith("South Korea ranks 6th of 43 importers")
     assert sec.findings[1].startswith("Japan ranks 2nd of 43 importers")
     assert f"IV {v.loc['KOR', 'iv']:.3f}" in sec.findings[0]
+    # WIOD goods sectors (tests/analytics/test_io_panel.py): 2011 JPN 1st, KOR 2nd of 40
+    assert "On WIOD goods sectors, 1995–2011 (2 tables), Japan ranks between" in " ".join(sec.findings)
+    assert "On WIOD goods sectors, 1995–2011 (2 tables), South Korea ranks 2nd of 40 economies." \
+        in sec.findings
+    assert set(sec.charts["figure1_long"]["year"]) == {1995, 2011}
     fig1 = sec.charts["figure1"]
     assert set(fig1["country"]) == {"KOR", "JPN", "CHN", "USA", "DEU"} and set(fig1["year"]) == {2019, 2020}
     comp = rep.section("complementarity")
@@ -155,6 +160,8 @@ def test_missing_data_gives_unavailable_sections_not_a_failure(tmp_path: Path, d
     assert avail["vulnerability"] and avail["complementarity"] and avail["critical_items"]
     assert not avail["scenarios"] and not avail["decoupling"] and not avail["lng"]
     assert not avail["value_chains"]
+    assert "long series not shown: source 'wiod2013' has no product-level trade" in \
+        " ".join(r.section("vulnerability").notes)
     assert r.year == 2020  # the latest year comtrade_hs2 has
     assert "WIOD" in " ".join(r.section("decoupling").notes)
 

@@ -42,7 +42,7 @@ def figure1_figure(frame: pd.DataFrame, title: str, footnote: str = "") -> Any:
     for country, g in frame.groupby("country"):
         ax.plot(g["year"], g["iv"], marker="o", label=country)
     years = sorted(int(y) for y in frame["year"].unique())
-    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xticks(years, [str(y) for y in years], rotation=45 if len(years) > 8 else 0)
     ax.set_xlabel("year")
     ax.set_ylabel("import vulnerability (IV)")
     ax.set_title(title)

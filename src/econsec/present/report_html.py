@@ -56,7 +56,10 @@ def table_html(df: pd.DataFrame, max_rows: int = 30) -> str:
 
 def _chart(key: str, frame: pd.DataFrame, section: svc.Section) -> str:
     if key == "figure1":
-        return charts.svg(charts.figure1_figure(frame, "Import vulnerability (the paper's Figure 1)"))
+        return charts.svg(charts.figure1_figure(frame, "Import vulnerability, HS 2-digit products"))
+    if key == "figure1_long":
+        return charts.svg(charts.figure1_figure(frame, "Import vulnerability, WIOD goods sectors "
+                                                       "(the paper's Figure 1 runs 1995–2021)"))
     if key == "figure2":
         return charts.svg(charts.figure2_figure(frame))
     if section.key == "exposure":

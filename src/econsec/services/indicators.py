@@ -128,6 +128,8 @@ def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JP
     """IV by year for a few countries (the paper's Figure 1) over every year the source has."""
     frames, cov, vint, cls = [], [], "", ""
     years = source_years(store, source)
+    if not years:
+        raise KeyError(f"source {source!r} has no product-level trade in the store")
     for y in years:
         panel = load_panel(store, source, y)
         conc = cc.concentration(panel)

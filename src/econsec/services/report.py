@@ -38,6 +38,8 @@ TARIFF_PRESETS: tuple[str, ...] = ("universal-10", "reciprocal-2025-07", "china-
 #: Economies shown beside the pair in the Figure-1 series and the decoupling table.
 BENCHMARKS: tuple[str, ...] = ("CHN", "USA", "DEU")
 HUBS: tuple[str, ...] = ("USA", "CHN")
+#: The long import-vulnerability series: WIOD 2013's goods sectors, 1995–2011.
+LONG_SOURCE = "wiod2013"
 #: Supply shocks of the value-chain section: (supplier, WIOD sector), cut by SHOCK_CUT. China's
 #: electrical and optical equipment (c14) and each partner's chemicals (c9: the 2019 Japanese
 #: export controls on fluorinated polyimide, photoresist and hydrogen fluoride hit this sector).
@@ -168,8 +170,30 @@ class _Builder:
                 if c in s:
                     findings.append(f"{self.n(c)}'s IV moved from {s[c].iloc[0]:.3f} "
                                     f"({s.index[0]}) to {s[c].iloc[-1]:.3f} ({s.index[-1]}).")
+        notes = list(r.coverage)
+        try:  # the long view: WIOD goods sectors, 1995–2011 (the paper's Figure 1 runs from 1995)
+            long = ind.vulnerability_series(self.store, countries=(a, b, *BENCHMARKS), source=LONG_SOURCE)
+        except KeyError as e:
+            notes.append(f"long series not shown: {e.args[0] if e.args else e}")
+        else:
+            if len(long.years):
+                charts["figure1_long"] = long.frame[["year", "country", "iv"]]
+                prov.append(long.provenance())
+                ranks = long.frame.pivot(index="year", columns="country", values="rank")
+                n = len(ind.vulnerability(self.store, year=long.years[-1], source=LONG_SOURCE).frame)
+                span = (f"{long.years[0]}–{long.years[-1]} ({len(long.years)} tables)"
+                        if len(long.years) > 1 else str(long.years[0]))
+                for c in (a, b):
+                    if c in ranks:
+                        lo, hi = int(ranks[c].min()), int(ranks[c].max())
+                        findings.append(
+                            f"On WIOD goods sectors, {span}, {self.n(c)} ranks "
+                            + (f"{_ordinal(lo)}" if lo == hi else f"between {_ordinal(lo)} and "
+                               f"{_ordinal(hi)}") + f" of {n} economies"
+                            + (f" ({_ordinal(int(ranks[c].iloc[-1]))} in {long.years[-1]})."
+                               if lo != hi else "."))
         return Section("vulnerability", "Structural import vulnerability", True, tuple(findings),
-                       tables, charts, tuple(prov), r.coverage)
+                       tables, charts, tuple(prov), tuple(notes))
 
     # -- 2 critical items ------------------------------------------------------------------
     def critical_items(self) -> Section:

@@ -15,6 +15,12 @@
 All set work (filtering, cutting codes, choosing report or mirror, summing, integer coding and
 sorting suppliers by size) runs in DuckDB on temporary tables, so a BACI-sized year (~11 M rows)
 loads in a few seconds.
+
+A multi-regional input–output table in the store (``io_flows``; WIOD 2013, 1995–2011) is a
+source too (:func:`io_panel`): bilateral goods trade by *sector* is the sum over the importer's
+using industries and final demand of the exporter's sales of that sector's output, for the
+goods sectors ``IO_GOODS`` (WIOD c1–c16). That gives the indicators a long, consistent series
+at 16-sector resolution (the rest of the world is one economy, ``ROW``).
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from econsec.analytics.indicators.panel import TradePanel
+from econsec.analytics.indicators.panel import TradePanel, panel_from_frame
 from econsec.store import Store
 
 _FLOWS = """
@@ -86,11 +92,55 @@ _CLEANUP = "DROP TABLE IF EXISTS _panel_f; DROP TABLE IF EXISTS _panel_c; DROP T
            "DROP TABLE IF EXISTS _panel_ir; DROP TABLE IF EXISTS _panel_er;"
 
 
+#: Goods sectors of WIOD 2013: agriculture, mining and manufacturing (c1–c16).
+IO_GOODS: tuple[str, ...] = tuple(f"c{i}" for i in range(1, 17))
+#: The MRIO's rest-of-the-world region.
+IO_REST = "ROW"
+
+
+def io_table_of(store: Store, source: str) -> str | None:
+    """The MRIO table name (``io_table``) of ``source`` if it is an input–output source."""
+    df = store.df("SELECT DISTINCT io_table FROM io_sectors WHERE source = ? LIMIT 1", [source])
+    return str(df.iloc[0, 0]) if len(df) else None
+
+
 def source_years(store: Store, source: str) -> list[int]:
-    """Years with annual product-level flows in ``source``."""
+    """Years with annual product-level flows in ``source`` (for an MRIO source: its tables)."""
     df = store.df("SELECT DISTINCT year FROM trade_flows WHERE source = ? AND month IS NULL "
                   "AND classification <> 'TOTAL' ORDER BY year", [source])
+    if df.empty and (table := io_table_of(store, source)) is not None:
+        df = store.df("SELECT DISTINCT year FROM io_sectors WHERE io_table = ? AND kind = 'industry' "
+                      "AND year IS NOT NULL ORDER BY year", [table])
     return [int(y) for y in df["year"]]
+
+
+def io_panel(store: Store, source: str, year: int) -> TradePanel:
+    """Bilateral goods trade by sector from an MRIO year (module docstring), in USD."""
+    table = io_table_of(store, source)
+    if table is None:
+        raise KeyError(f"source {source!r} is not an input–output table in the store")
+    units = store.df("SELECT DISTINCT unit FROM io_flows WHERE io_table = ? AND year = ?",
+                     [table, year])["unit"].tolist()
+    if units != ["million USD"]:
+        raise KeyError(f"{table} {year}: expected flows in million USD, found {units or 'no rows'}; "
+                       f"years: {source_years(store, source)}")
+    flows = store.df("""SELECT row_country AS exporter, col_country AS importer, row_sector AS product,
+                               sum(value) * 1e6 AS value
+                        FROM io_flows WHERE io_table = ? AND year = ? AND row_country <> col_country
+                          AND list_contains(?, row_sector)
+                        GROUP BY ALL""", [table, year, list(IO_GOODS)])
+    # The rest of the world supplies (its exports count in world market shares) but is not an
+    # economy to rank as an importer; world exports include sales to it.
+    world = flows.groupby(["exporter", "product"], as_index=False)["value"].sum()
+    return panel_from_frame(
+        flows[flows["importer"] != IO_REST], year=year, world=world, source=source,
+        classification=f"{table} goods sectors c1–c16", vintage=vintage(store, source),
+        notes=(f"{table} {year}: bilateral goods trade by sector = sales to the importer's "
+               f"industries and final demand; the rest of the world ({IO_REST}) is a supplier, not "
+               "an importer; 16 sectors, not products: levels are not comparable with HS-based "
+               "panels",),
+        world_note="world exports = each economy's sales of the sector to all other economies, "
+                   f"{IO_REST} included")
 
 
 def partial_years(store: Store, source: str) -> dict[int, str]:
@@ -108,7 +158,10 @@ def vintage(store: Store, source: str) -> str:
 
 
 def load_panel(store: Store, source: str, year: int, *, level: int | None = None) -> TradePanel:
-    """One year of ``source`` as a panel at ``level`` product digits (default: the source's own)."""
+    """One year of ``source`` as a panel at ``level`` product digits (default: the source's own);
+    an input–output source gives its goods sectors (:func:`io_panel`; ``level`` is ignored)."""
+    if io_table_of(store, source) is not None:
+        return io_panel(store, source, year)
     info = store.df("""SELECT max(length(product)) AS n, string_agg(DISTINCT classification, '/'
                            ORDER BY classification) AS cls
                        FROM trade_flows WHERE source = ? AND year = ? AND month IS NULL

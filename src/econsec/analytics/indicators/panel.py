@@ -76,7 +76,8 @@ class TradePanel:
 
 def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | None = None,
                      source: str = "user", classification: str = "", vintage: str = "",
-                     mirror: bool = False, notes: tuple[str, ...] = ()) -> TradePanel:
+                     mirror: bool = False, notes: tuple[str, ...] = (),
+                     world_note: str | None = None) -> TradePanel:
     """Build a panel from a labelled frame of bilateral flows.
 
     Parameters
@@ -85,6 +86,7 @@ def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | No
         summed; self-flows and zero or missing values are dropped.
     world : optional columns ``exporter``, ``product``, ``value``: exports to the world. Where an
         exporter has no world row, its bilateral exports in ``flows`` are used.
+    world_note : replaces the default note on where world exports come from.
     """
     f = flows.loc[(flows["exporter"] != flows["importer"]) & (flows["value"] > 0),
                   ["exporter", "importer", "product", "value"]]
@@ -106,8 +108,8 @@ def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | No
         reported[np.unique(we)] = True
         xw[reported] = 0.0
         np.add.at(xw, (we, wk), w["value"].to_numpy(dtype=np.float64))
-        notes_l.append(f"world exports reported by {int(reported.sum())} of {c} economies; "
-                       "the others' are the sum of their bilateral exports in the panel")
+        notes_l.append(world_note or f"world exports reported by {int(reported.sum())} of {c} "
+                       "economies; the others' are the sum of their bilateral exports in the panel")
     return TradePanel(year=year, countries=np.asarray(labels, dtype=object),
                       products=np.asarray(prods, dtype=object), exporter=e, importer=i, product=k,
                       value=v, world_exports=xw, source=source, classification=classification,

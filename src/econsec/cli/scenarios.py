@@ -45,6 +45,7 @@ def run(ctx: typer.Context,
         model: Annotated[str, typer.Option("--model", help="ge | pe | both | all (all adds the 35-sector Caliendo–Parro model).")] = "both",
         sigma: Annotated[float, typer.Option("--sigma", help="Elasticity of substitution for goods (trade elasticity σ − 1).")] = 5.0,
         draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for 5–95 % bands (0 = none).")] = 0,
+        deficits: Annotated[str, typer.Option("--deficits", help="fixed (held in world-GDP units) | removed (solve from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
         focus: Annotated[str, typer.Option("--focus", help="Comma-separated economies to report first.")] = "KOR,JPN",
         top: Annotated[int, typer.Option("--top", help="HS10 diversion gains to list per focus economy.")] = 10,
         fmt: Annotated[str, typer.Option("--format", help="table | json | csv (per-country table).")] = "table",
@@ -66,7 +67,7 @@ def run(ctx: typer.Context,
                 beta = svc.rta_coefficient(store)
             with err.status(f"running {spec.name} ({model})…"):
                 res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,
-                                       rta_beta=beta)
+                                       rta_beta=beta, deficits=deficits)  # type: ignore[arg-type]
     except EconsecError as e:
         raise _fail(e) from e
     gains = {k: res.pe.top_diversion_gains(k, top) for k in who} if res.pe is not None else {}

@@ -49,6 +49,10 @@ SIGMA_SD = 1.0
 SIGMA_RANGE = (2.0, 10.0)
 
 
+Deficits = Literal["fixed", "removed"]
+DEFICITS: tuple[str, ...] = ("fixed", "removed")
+
+
 class ScenarioRunError(EconsecError):
     """A scenario cannot run on the data in the store."""
 
@@ -168,15 +172,17 @@ def _with_rta(shock: Shock, spec: Scenario, beta: float, theta: float, notes: li
 
 
 def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
-        base_rta: np.ndarray | None, draws: int, seed: int, notes: list[str]
-        ) -> tuple[MultiSectorResults, pd.DataFrame | None]:
+        base_rta: np.ndarray | None, draws: int, seed: int, notes: list[str],
+        deficits: Deficits = "fixed") -> tuple[MultiSectorResults, pd.DataFrame | None]:
     cal = full.aggregate(sectors={s: ("goods" if s in GOODS else "services") for s in full.sectors})
     tariffs, shock_notes = _sector_shock(spec, cal)  # the same for every draw
     rta_notes: list[str] = []
 
     def solve(sig: float, b: float | None) -> MultiSectorResults:
-        model = MultiSectorModel(cal, theta={"goods": sig - 1.0, "services": SERVICES_THETA},
-                                 intermediates="none")
+        theta = {"goods": sig - 1.0, "services": SERVICES_THETA}
+        model = MultiSectorModel(cal, theta=theta, intermediates="none")
+        if deficits == "removed":  # from the balanced-trade equilibrium at this σ
+            model = MultiSectorModel(model.balanced_calibration(), theta=theta, intermediates="none")
         shock = tariffs
         if b is not None and spec.agreements:
             shock = _with_rta(shock, spec, b, sig - 1.0, rta_notes, base_rta)
@@ -184,6 +190,9 @@ def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, floa
 
     central = solve(sigma, beta[0] if beta else None)
     notes.extend(shock_notes + rta_notes)
+    if deficits == "removed":
+        notes.append("GE from the balanced-trade equilibrium: every deficit removed first (Dekle, "
+                     "Eaton & Kortum 2008); effects are relative to that equilibrium")
     if draws <= 0:
         return central, None
     rng = np.random.default_rng(seed)
@@ -248,9 +257,13 @@ def rta_coefficient(store: Store) -> tuple[float, float]:
 
 
 def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigma: float = 5.0,
-                 draws: int = 0, seed: int = 2025, rta_beta: tuple[float, float] | None = None
-                 ) -> ScenarioRun:
-    """Run a scenario; ``rta_beta`` = (coefficient, standard error) for agreement presets."""
+                 draws: int = 0, seed: int = 2025, rta_beta: tuple[float, float] | None = None,
+                 deficits: Deficits = "fixed") -> ScenarioRun:
+    """Run a scenario; ``rta_beta`` = (coefficient, standard error) for agreement presets.
+    ``deficits="removed"`` solves the GE models from the balanced-trade equilibrium (every
+    deficit removed first, Dekle, Eaton & Kortum 2008) instead of with deficits held fixed."""
+    if deficits not in DEFICITS:
+        raise ScenarioRunError(f"deficits must be one of {DEFICITS}, got {deficits!r}")
     if model not in MODELS:
         raise ScenarioRunError(f"model must be one of {MODELS}, got {model!r}")
     if not sigma > 1:
@@ -264,10 +277,12 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
     if model in ("ge", "both", "all"):
         cal = load_wiod(store, GE_YEAR)
         base_rta = baseline_rta(store, cal.countries) if spec.agreements else None
-        ge, bands = _ge(cal, spec, sigma, rta_beta, base_rta, draws, seed, notes)
+        ge, bands = _ge(cal, spec, sigma, rta_beta, base_rta, draws, seed, notes, deficits)
         third = third_markets(ge)
         if model == "all":
             m = MultiSectorModel(cal, intermediates="io")
+            if deficits == "removed":
+                m = MultiSectorModel(m.balanced_calibration(), intermediates="io")
             shock, _ = _sector_shock(spec, cal)
             if spec.agreements and rta_beta:
                 shock = _with_rta(shock, spec, rta_beta[0], sigma - 1.0, [], base_rta)

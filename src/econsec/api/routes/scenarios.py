@@ -34,6 +34,8 @@ class ScenarioRunBody(BaseModel):
     sigma: float = Field(5.0, gt=1, le=20, description="Elasticity of substitution for goods.")
     draws: int = Field(0, ge=0, le=200, description="Monte Carlo draws for 5–95 % bands (0 = none).")
     seed: int = Field(2025, description="Seed of the Monte Carlo draws.")
+    deficits: Literal["fixed", "removed"] = Field(
+        "fixed", description="fixed (world-GDP units) | removed first (balanced trade, DEK 2008).")
     focus: list[str] = Field(default_factory=lambda: ["KOR", "JPN"], max_length=40,
                              description="Economies reported in table `focus`.")
 
@@ -74,7 +76,7 @@ def run_scenario(store: Reader, name: Name, body: ScenarioRunBody | None = None)
         spec = load_preset(name)
         beta = svc.rta_coefficient(store) if spec.agreements else None
         r = svc.run_scenario(store, name, model=body.model, sigma=body.sigma, draws=body.draws,
-                             seed=body.seed, rta_beta=beta)
+                             seed=body.seed, rta_beta=beta, deficits=body.deficits)
         who = [c.upper() for c in body.focus]
         tables = {"focus": r.focus(who)}
         if r.third_markets is not None:

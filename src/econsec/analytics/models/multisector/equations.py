@@ -44,6 +44,13 @@ class Params(NamedTuple):
     va: np.ndarray  # w_n L_n, million USD
     deficit: np.ndarray  # D_n, million USD
     x0: np.ndarray  # X_n^j, million USD
+    deficit_cf: np.ndarray | None = None  # D'_n before the λ scaling; None = D_n (held fixed)
+
+
+def cf_deficit(p: Params) -> np.ndarray:
+    """The counterfactual deficits D'_n (in baseline world-value-added units): D_n unless the
+    counterfactual sets them (``deficit_cf``; zeros = Dekle, Eaton & Kortum's deficit removal)."""
+    return p.deficit if p.deficit_cf is None else p.deficit_cf
 
 
 class State(NamedTuple):
@@ -137,7 +144,7 @@ def equilibrium_map(s: State, p: Params, log_kappa: np.ndarray, tariff_new: np.n
     log_c = unit_costs(s.log_w, s.log_p, p.beta, p.gamma)
     log_p, pi_new = price_indices(log_c, log_kappa, p.log_pi, p.theta)
     y = factory_sales(pi_new, x, tariff_new)
-    inc = income(s.log_w, p.va, tariff_revenue(pi_new, x, tariff_new), p.deficit)
+    inc = income(s.log_w, p.va, tariff_revenue(pi_new, x, tariff_new), cf_deficit(p))
     x_new = expenditure(y, p.gamma, p.alpha, inc)
     demand = (p.beta * y).sum(axis=1)
     supply = np.exp(s.log_w) * p.va
@@ -157,7 +164,7 @@ def residuals(s: State, p: Params, log_kappa: np.ndarray, tariff_new: np.ndarray
     log_c = unit_costs(s.log_w, s.log_p, p.beta, p.gamma)
     log_p, pi_new = price_indices(log_c, log_kappa, p.log_pi, p.theta)
     y = factory_sales(pi_new, x, tariff_new)
-    inc = income(s.log_w, p.va, tariff_revenue(pi_new, x, tariff_new), p.deficit)
+    inc = income(s.log_w, p.va, tariff_revenue(pi_new, x, tariff_new), cf_deficit(p))
     gap_x = np.abs(x - expenditure(y, p.gamma, p.alpha, inc)).max() / max(p.x0.max(), 1e-300)
     gap_l = np.abs((p.beta * y).sum(axis=1) - np.exp(s.log_w) * p.va).max() / p.va.sum()
     return {"labour": float(gap_l), "goods": float(gap_x),

@@ -282,13 +282,21 @@ class MultiSectorModel:
         """The no-change shock of this calibration, to build on with ``with_*``."""
         return Shock.baseline(self.calibration, label)
 
-    def solve(self, shock: Shock | None = None) -> MultiSectorResults:
+    def solve(self, shock: Shock | None = None, *,
+              deficits: Literal["fixed", "removed"] = "fixed") -> MultiSectorResults:
         """Equilibrium in changes for ``shock`` (None = no change) → a new results object.
 
         With ``decomposition_steps`` = K > 1 the equilibria at fractions k/K of the shock (log
         trade costs, log gross tariffs) are solved too, for CP's welfare decomposition.
+        ``deficits="removed"`` sets every trade deficit to zero in the counterfactual (Dekle,
+        Eaton & Kortum 2008); with no shock that is the balanced-trade equilibrium
+        :meth:`balanced_calibration` starts from.
         """
+        if deficits not in ("fixed", "removed"):
+            raise MultiSectorInputError(f"deficits must be 'fixed' or 'removed', got {deficits!r}")
         cal, p = self.calibration, self._params
+        if deficits == "removed":
+            p = p._replace(deficit_cf=np.zeros_like(p.deficit))
         shock = self.shock() if shock is None else shock
         if shock.countries != cal.countries or shock.sectors != cal.sectors:
             raise MultiSectorInputError("the shock's countries and sectors must be the calibration's")
@@ -306,7 +314,7 @@ class MultiSectorModel:
                 tariff_new == p.tariff, p.tariff,
                 np.expm1((1 - t) * np.log1p(p.tariff) + t * np.log1p(tariff_new)))
             log_kappa = np.log(d_k) + np.log1p(tariff_k) - np.log1p(p.tariff)
-            x, it, r, rs = self._fixed_point(x, log_kappa, tariff_k)
+            x, it, r, rs = self._fixed_point(x, log_kappa, tariff_k, p)
             iterations, restarts = iterations + it, restarts + rs
             path.append(eq.StateAt(eq.unpack(x.copy(), n, j), log_kappa, tariff_k, d_k))
         out = MultiSectorResults.from_solution(
@@ -323,9 +331,38 @@ class MultiSectorModel:
                 "without deficits")
         return out
 
-    def _fixed_point(self, x0: np.ndarray, log_kappa: np.ndarray,
-                     tariff_new: np.ndarray) -> tuple[np.ndarray, int, float, int]:
-        cal, p = self.calibration, self._params
+    def balanced_calibration(self) -> Calibration:
+        """The calibration of the balanced-trade equilibrium: every deficit removed with no other
+        change (Dekle, Eaton & Kortum 2008, the usual first step before a tariff counterfactual,
+        so that fixed deficits do not drive the results). Levels follow the model: trade' from
+        [E3], inputs'_n^{kj} = γ_n^{kj} Y'_n^j, final' = X' − Σ inputs' (= α_n^j I'_n); tariffs
+        unchanged. Without input–output links (``intermediates="none"``, a model that uses only
+        expenditure and output) the balanced calibration has no input–output table: all
+        expenditure is final, so use it with that model only. Its deficits are zero up to the
+        solver's tolerance."""
+        cal = self.calibration
+        r = self.solve(deficits="removed")
+        trade = r.trade1
+        expenditure = ((1.0 + cal.tariff) * trade).sum(axis=1)
+        if self.intermediates == "io":
+            inputs = cal.gamma * trade.sum(axis=0)[:, None, :]
+            final = expenditure - inputs.sum(axis=2)
+        else:  # that model uses no input–output table: all expenditure is final
+            inputs, final = np.zeros_like(cal.inputs), expenditure
+        scale = max(float(expenditure.max()), 1.0)
+        if (final < -1e-8 * scale).any():
+            raise MultiSectorInputError("removing the deficits leaves negative final demand")
+        final = np.maximum(final, 0.0)
+        return Calibration(cal.countries, cal.sectors, trade, inputs, final, cal.tariff,
+                           source=cal.source, vintage=cal.vintage, year=cal.year,
+                           notes=(*cal.notes, "deficits removed first (Dekle, Eaton & Kortum 2008): "
+                                  f"balanced-trade equilibrium, {r.diagnostics['iterations']} "
+                                  f"iterations, residual {r.diagnostics['residual']:.1e}"),
+                           members=cal.members, member_trade=cal.member_trade)
+
+    def _fixed_point(self, x0: np.ndarray, log_kappa: np.ndarray, tariff_new: np.ndarray,
+                     p: eq.Params) -> tuple[np.ndarray, int, float, int]:
+        cal = self.calibration
         n, j = len(cal.countries), len(cal.sectors)
         numeraire = None if self.numeraire == "world" else cal.countries.index(self.numeraire)
         y = cal.output

@@ -39,7 +39,7 @@ def _levels(cal: Calibration, p: eq.Params, at: eq.StateAt) -> dict[str, Any]:
     lam = eq.world_scale(s.log_w, p.va)
     revenue = (at.tariff * trade).sum(axis=(1, 2))
     return {"log_c": log_c, "trade": trade, "lam": lam, "revenue": revenue,
-            "income": np.exp(s.log_w) * p.va + revenue + lam * p.deficit}
+            "income": np.exp(s.log_w) * p.va + revenue + lam * eq.cf_deficit(p)}
 
 
 METHODS = {
@@ -113,7 +113,7 @@ class MultiSectorResults:
                    last["trade"], p.tariff, path[-1].tariff, path[-1].d_hat, p.beta * y0,
                    p.beta * y1, p.x0, s.x_hat * p.x0, inc0, last["income"],
                    (p.tariff * cal.trade).sum(axis=(1, 2)), last["revenue"], p.deficit,
-                   lam * p.deficit, eq.welfare_decomposition(points), p.theta, intermediates,
+                   lam * eq.cf_deficit(p), eq.welfare_decomposition(points), p.theta, intermediates,
                    numeraire, label, cal.source, cal.vintage, cal.year, cal.notes, diag)
 
     def __post_init__(self) -> None:

@@ -83,6 +83,11 @@ def test_scenario_decoupling_and_lng_findings(db: Path, rep: svc.Report) -> None
     assert set(eff["country"]) == {"KOR", "JPN"}
     prov = rep.section("scenarios").provenance
     assert all(p["ge"]["converged"] for p in prov)
+    from econsec.services.scenarios import run_scenario
+    with Store(db, read_only=True) as s:
+        dek = run_scenario(s, "china-60", model="ge", deficits="removed").countries().set_index("country")
+    row = eff[(eff["scenario"] == "china-60") & (eff["country"] == "KOR")].iloc[0]
+    assert row["real_income_pct_deficits_removed"] == dek.loc["KOR", "real_income_pct"]
     dec = rep.section("decoupling").tables["real_income_pct"].set_index("country")
     assert list(dec.index[:4]) == ["KOR", "JPN", "USA", "CHN"]
     # docs/decoupling.md: Korea is the 2nd-largest loser when the EU is a hub with attachment

@@ -328,6 +328,10 @@ class _Builder:
             run = scn.run_scenario(self.store, p, model="both", draws=self.draws)
             foc = run.focus((self.a, self.b))
             foc.insert(0, "scenario", p)
+            # robustness: the same GE from the balanced-trade equilibrium (deficits removed first)
+            dek = scn.run_scenario(self.store, p, model="ge", deficits="removed").countries()
+            foc.insert(3, "real_income_pct_deficits_removed",
+                       foc["country"].map(dek.set_index("country")["real_income_pct"]))
             rows.append(foc)
             prov.append(run.provenance())
             notes += list(run.notes)
@@ -339,7 +343,8 @@ class _Builder:
                 w = tc.loc[tc["real_income_pct"].idxmin()]
                 findings.append(f"{self.n(c)}: real income changes from {tc['real_income_pct'].min():+.2f} % "
                                 f"to {tc['real_income_pct'].max():+.2f} % across the {len(tc)} scenarios; "
-                                f"the worst is {w['scenario']}.")
+                                f"the worst is {w['scenario']}; from the balanced-trade equilibrium "
+                                f"(deficits removed first) {w['real_income_pct_deficits_removed']:+.2f} %.")
         return Section("scenarios", "2025 U.S. tariff scenarios (structural gravity GE + SMART PE)",
                        True, tuple(findings), {"effects": t}, {}, tuple(prov),
                        tuple(dict.fromkeys(notes)))

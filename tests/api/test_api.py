@@ -141,6 +141,17 @@ def test_semiconductor_equipment_equals_service(client: TestClient, db: Path) ->
     err(client.get("/api/indicators/semiconductors/ZZZ/JPN"), 404, "ZZZ reports no imports")
 
 
+def test_vulnerability_series_long_figure_1(client: TestClient, db: Path) -> None:
+    d = ok(client.get("/api/indicators/vulnerability-series",
+                      params={"source": "wiod2013", "countries": "kor,jpn"}))
+    want = direct(db, lambda s: isvc.vulnerability_series(s, countries=["KOR", "JPN"], source="wiod2013"))
+    assert d["rows"] == records(want.frame)
+    # tests/analytics/test_io_panel.py: on WIOD 2011 Japan ranks 1st and Korea 2nd of 40
+    ranks = {r["country"]: r["rank"] for r in d["rows"] if r["year"] == 2011}
+    assert ranks == {"JPN": 1, "KOR": 2}
+    err(client.get("/api/indicators/vulnerability-series", params={"countries": "KOR,ZZZ"}), 404, "ZZZ")
+
+
 def test_indicator_errors_name_the_bad_value(client: TestClient) -> None:
     err(client.get("/api/indicators/critical-items/XXX"), 404, "XXX")
     err(client.get("/api/indicators/complementarity/KOR/QQQ"), 404, "QQQ")

@@ -100,6 +100,17 @@ def test_pair_overview_matches_the_api(page, base_url: str) -> None:  # type: ig
     assert rep.status_code == 200 and "South Korea ranks" in rep.text
 
 
+def test_vulnerability_tab_draws_figure_1_from_the_api(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.click("#tabs button[data-tab=vulnerability]")
+    page.wait_for_selector("#vs-chart svg g[data-series]")
+    assert page.locator("#vs-chart g[data-series]").count() == 5       # KOR, JPN, CHN, USA, DEU
+    d = httpx.get(base_url + "/api/indicators/vulnerability-series?source=wiod2013", timeout=60).json()
+    kor = next(r for r in d["rows"] if r["country"] == "KOR" and r["year"] == 2011)
+    dot = page.locator("#vs-chart g[data-series='KOR'] circle[data-x='2011']")
+    assert float(dot.get_attribute("data-y")) == pytest.approx(kor["iv"], rel=1e-12)
+    page.click("#tabs button[data-tab=pair]")
+
+
 def test_api_error_is_shown_in_the_page(page) -> None:  # type: ignore[no-untyped-def]
     page.fill("#pair-form input[name=a]", "XXX")
     page.click("#pair-form button[type=submit]")

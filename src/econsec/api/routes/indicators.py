@@ -89,3 +89,18 @@ def semiconductors(store: Reader, a: Country, b: Country,
     with translate():
         r = svc.semiconductor_equipment(store, a.upper(), b.upper(), source=source)
     return respond(r)
+
+
+@router.get("/vulnerability-series")
+def vulnerability_series(store: Reader, source: Source = svc.DEFAULT_SOURCE,
+                         countries: Annotated[str, Query(description="Comma-separated ISO3 codes.")] = "KOR,JPN,CHN,USA,DEU"
+                         ) -> Response:
+    """Import vulnerability by year for a few economies over every year the source has (the
+    paper's Figure 1; `source=wiod2013` gives 1995–2011 on WIOD goods sectors)."""
+    want = codes(countries, "countries")
+    with translate():
+        r = svc.vulnerability_series(store, countries=list(want), source=source)
+    missing = sorted(set(want) - set(r.frame["country"]))
+    if missing:
+        raise NotFound(f"query parameter 'countries': {', '.join(missing)} not in {source!r}")
+    return respond(r)

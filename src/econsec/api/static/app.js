@@ -152,6 +152,18 @@ async function loadVul() {
   });
 }
 $("#vul-form").addEventListener("submit", e => { e.preventDefault(); loadVul(); });
+async function loadVulSeries() {
+  const f = formValues($("#vs-form"));
+  await guarded([panelOf($("#vs-chart"))], async () => {
+    const d = await api("/api/indicators/vulnerability-series" + qs({ source: f.source, countries: f.countries }));
+    const names = [...new Set(d.rows.map(r => r.country))];
+    const series = names.map(c => ({ name: c, points: d.rows.filter(r => r.country === c)
+      .map(r => ({ x: r.year, y: r.iv })) }));
+    $("#vs-chart").replaceChildren(lineChart(series, { fmt: v => v.toFixed(3), ylabel: "IV" }));
+    provenance($("#prov-vs"), d.provenance);
+  });
+}
+$("#vs-form").addEventListener("submit", e => { e.preventDefault(); loadVulSeries(); });
 
 // -- scenarios ----------------------------------------------------------------------------
 async function loadPresets() {
@@ -268,7 +280,7 @@ async function loadLng() {
 }
 $("#lng-form").addEventListener("submit", e => { e.preventDefault(); loadLng(); });
 
-const LOADERS = { pair: loadPair, vulnerability: loadVul, scenarios: loadPresets,
+const LOADERS = { pair: loadPair, vulnerability: () => { loadVul(); loadVulSeries(); }, scenarios: loadPresets,
                   decoupling: runDecoupling, alerts: loadAlerts, lng: loadLng };
 
 api("/api/health").then(d => {

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -87,3 +88,20 @@ def test_scenario_file_and_its_errors(db: Path, tmp_path: Path) -> None:
         (tmp_path / "x.toml").write_text("hubs = [")
         dsvc.resolve(str(tmp_path / "x.toml"))
     assert _cli(db, "decoupling", "run", "nope").exit_code == 1
+
+
+def test_decoupling_with_deficits_removed_first(db: Path) -> None:
+    """The service equals the pipeline done with the model: balanced calibration (DEK 2008),
+    then the six presets on it; attachment is measured on the balanced flows."""
+    from econsec.analytics.decoupling import PRESETS, run
+    from econsec.analytics.models.multisector import MultiSectorModel, load_wiod
+
+    with Store(db, read_only=True) as s:
+        got = dsvc.run_all(s, deficits="removed")
+        cal = load_wiod(s, 2011)
+    bal = MultiSectorModel(cal, intermediates="io").balanced_calibration()
+    want = run(bal, list(PRESETS.values()))
+    np.testing.assert_allclose(got.table().to_numpy(), want.table().to_numpy(), rtol=1e-10)
+    assert got.provenance()["deficits"].startswith("removed first") and got.converged
+    with Store(db, read_only=True) as s, pytest.raises(DecouplingError, match="deficits must be"):
+        dsvc.run_all(s, deficits="zero")

@@ -32,6 +32,7 @@ def list_(ctx: typer.Context) -> None:
 def run(ctx: typer.Context,
         scenarios: Annotated[list[str], typer.Argument(help="Preset names or TOML files; 'all' = the six presets.")],
         barrier: Annotated[float | None, typer.Option("--barrier", help="Ad-valorem equivalent of the barrier (0.2 = 20%); default: the scenario's.")] = None,
+        deficits: Annotated[str, typer.Option("--deficits", help="fixed | removed (start from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
         year: Annotated[int, typer.Option("--year", help="WIOD year.")] = 2011,
         focus: Annotated[str, typer.Option("--focus", help="Comma-separated economies for the table and chart ('' = all).")] = ",".join(FOCUS),
         chart: Annotated[str | None, typer.Option("--chart", help="Write a Figure-2-style PNG here.")] = None,
@@ -48,7 +49,7 @@ def run(ctx: typer.Context,
     who = [x.strip() for x in focus.split(",") if x.strip()] or None
     try:
         with Store(ctx.obj.config.db, read_only=True) as store:
-            res = svc.run_scenarios(store, names, barrier=barrier, year=year)
+            res = svc.run_scenarios(store, names, barrier=barrier, year=year, deficits=deficits)
         table = res.table(who)
     except (EconsecError, KeyError) as e:
         raise _fail(e) from e

@@ -59,16 +59,17 @@ def resolve(name_or_path: str, barrier: float | None = None) -> DecouplingSpec:
 
 
 def run_scenarios(store: Store, names: Sequence[str], *, barrier: float | None = None,
-                  year: int = DEFAULT_YEAR) -> DecouplingResults:
-    """Solve the named scenarios (presets or TOML files) on WIOD ``year``."""
+                  year: int = DEFAULT_YEAR, deficits: str = "fixed") -> DecouplingResults:
+    """Solve the named scenarios (presets or TOML files) on WIOD ``year``; ``deficits="removed"``
+    starts from the balanced-trade equilibrium (Dekle, Eaton & Kortum 2008)."""
     specs = [resolve(n, barrier) for n in names]
-    return run(load_wiod(store, year), specs)
+    return run(load_wiod(store, year), specs, deficits=deficits)
 
 
 def run_all(store: Store, *, barrier: float | None = None,
-            year: int = DEFAULT_YEAR) -> DecouplingResults:
+            year: int = DEFAULT_YEAR, deficits: str = "fixed") -> DecouplingResults:
     """The six presets."""
-    return run_scenarios(store, list(PRESETS), barrier=barrier, year=year)
+    return run_scenarios(store, list(PRESETS), barrier=barrier, year=year, deficits=deficits)
 
 
 def loop(results: DecouplingResults, scenario: str,

@@ -25,6 +25,7 @@ narrow electronics-only variant (:data:`~econsec.analytics.models.multisector.HI
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -253,6 +254,7 @@ class DecouplingResults:
     source: str
     vintage: str
     year: int | None
+    deficits: str = "fixed"  # or "removed": solved from the balanced-trade equilibrium
 
     @property
     def converged(self) -> bool:
@@ -293,6 +295,9 @@ class DecouplingResults:
         return {"model": "decoupling (IMF WP/21/69 scenarios)", "method": first.method,
                 "scenarios": {k: sc.spec.describe() for k, (sc, _) in self.runs.items()},
                 "source": self.source, "vintage": self.vintage, "year": self.year,
+                "deficits": ("removed first (Dekle, Eaton & Kortum 2008): the balanced-trade "
+                             "equilibrium is the baseline" if self.deficits == "removed"
+                             else "held fixed in world-GDP units"),
                 "converged": self.converged,
                 "iterations": {k: r.iterations for k, (_, r) in self.runs.items()},
                 "residual": max(r.residual for _, r in self.runs.values())}
@@ -301,6 +306,7 @@ class DecouplingResults:
         p = self.provenance()
         lines = [f"decoupling scenarios on {self.source} {self.year} ({self.vintage})",
                  f"  method: {p['method']}",
+                 f"  deficits: {p['deficits']}",
                  f"  solver: {'all converged' if self.converged else 'NOT all converged'}; "
                  f"max residual {p['residual']:.1e}"]
         lines += [f"  {sc.spec.describe()}" for sc, _ in self.runs.values()]
@@ -308,14 +314,21 @@ class DecouplingResults:
 
 
 def run(cal: Calibration, specs: Sequence[DecouplingSpec], *,
-        model: MultiSectorModel | None = None) -> DecouplingResults:
+        model: MultiSectorModel | None = None, deficits: str = "fixed") -> DecouplingResults:
     """Solve each spec with the Caliendo–Parro model with input–output links on ``cal``
-    (``model`` overrides θ or solver options; it must be built on ``cal``)."""
+    (``model`` overrides θ or solver options; it must be built on ``cal``). With
+    ``deficits="removed"`` the deficits are removed first: blocs, attachment and the shocks are
+    built on the balanced-trade calibration (:meth:`MultiSectorModel.balanced_calibration`)."""
+    if deficits not in ("fixed", "removed"):
+        raise DecouplingError(f"deficits must be 'fixed' or 'removed', got {deficits!r}")
     m = model if model is not None else MultiSectorModel(cal, intermediates="io")
     if m.calibration is not cal:
         raise DecouplingError("the model must be built on the same calibration")
+    if deficits == "removed":
+        cal = m.balanced_calibration()
+        m = dataclasses.replace(m, calibration=cal)
     runs = {}
     for spec in specs:
         sc = build(cal, spec)
         runs[spec.name] = (sc, m.solve(sc.shock))
-    return DecouplingResults(runs, cal.source, cal.vintage, cal.year)
+    return DecouplingResults(runs, cal.source, cal.vintage, cal.year, deficits)

@@ -58,8 +58,8 @@ def _chart(key: str, frame: pd.DataFrame, section: svc.Section) -> str:
     if key == "figure1":
         return charts.svg(charts.figure1_figure(frame, "Import vulnerability, HS 2-digit products"))
     if key == "figure1_long":
-        return charts.svg(charts.figure1_figure(frame, "Import vulnerability, WIOD goods sectors "
-                                                       "(the paper's Figure 1 runs 1995–2021)"))
+        years = f"{int(frame['year'].min())}–{int(frame['year'].max())}"
+        return charts.svg(charts.figure1_figure(frame, f"Import vulnerability, WIOD goods sectors, {years}"))
     if key == "figure2":
         return charts.svg(charts.figure2_figure(frame))
     if section.key == "exposure":

@@ -62,6 +62,7 @@ def test_real_comtrade_equipment_file(tmp_path: Path, data_dir: Path) -> None:
     with Store(tmp_path / "s.duckdb") as s:
         ingest_real(s, data_dir, "comtrade_sme", "hs_concordance")
         r = svc.semiconductor_equipment(s, "KOR", "JPN")
+        back = svc.semiconductor_equipment(s, "JPN", "KOR").frame.set_index(["year", "product"])
         with pytest.raises(KeyError, match="ZZZ reports no imports"):
             svc.semiconductor_equipment(s, "ZZZ", "JPN")
     row = r.frame.set_index(["year", "product"]).loc[(2020, "848620")]
@@ -72,4 +73,7 @@ def test_real_comtrade_equipment_file(tmp_path: Path, data_dir: Path) -> None:
     assert row["exporter_hhi"] == pytest.approx(((exports / exports.sum()) ** 2).sum())
     assert row["n_exporters"] == len(exports)
     assert row["top_exporters"].startswith("USA 26.4%, JPN 24.4%, NLD 23.8%")
+    # docs/indicators.md: Korea's 1.9 bn USD of exports could cover 69 % of Japan's 2.7 bn
+    assert back.loc[(2020, "848620"), "cover_ratio"] == pytest.approx(exports["KOR"] / imports["JPN"])
+    assert round(back.loc[(2020, "848620"), "cover_ratio"], 2) == 0.69
     assert r.years == (2016, 2017, 2018, 2019, 2020) and "Machines and apparatus" in row["description"]

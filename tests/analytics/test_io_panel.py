@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("iopanel") / "s.duckdb"
     with Store(path) as s:
-        ingest_real(s, data_dir, "wiod2013", wiod_years=(1995, 2011))
+        ingest_real(s, data_dir, "wiod2013")          # all 17 tables, 1995–2011
     return path
 
 
@@ -36,7 +36,7 @@ def iv_by_hand(flows: pd.DataFrame, importer: str) -> float:
 
 def test_iv_on_wiod_goods_sectors_equals_the_formula(db: Path) -> None:
     with Store(db, read_only=True) as s:
-        assert source_years(s, "wiod2013") == [1995, 2011]
+        assert source_years(s, "wiod2013") == list(range(1995, 2012))
         flows = s.df("SELECT row_country, row_sector, col_country, value FROM io_flows "
                      "WHERE io_table = 'WIOD2013' AND year = 2011")
         r = ind.vulnerability(s, year=2011, source="wiod2013").frame.set_index("country")
@@ -54,9 +54,15 @@ def test_iv_on_wiod_goods_sectors_equals_the_formula(db: Path) -> None:
     assert (r.loc["JPN", "rank"], r.loc["KOR", "rank"]) == (1, 2)
 
 
-def test_series_and_errors(db: Path) -> None:
+def test_series_rank_ranges_quoted_in_the_docs(db: Path) -> None:
+    """docs/indicators.md: ranks among 40 economies over 1995–2011."""
     with Store(db, read_only=True) as s:
-        series = ind.vulnerability_series(s, countries=("KOR", "JPN"), source="wiod2013")
-        assert series.years == (1995, 2011)
-        with pytest.raises(KeyError, match=r"WIOD2013 2000: expected flows in million USD, found no rows"):
-            load_panel(s, "wiod2013", 2000)
+        series = ind.vulnerability_series(s, countries=("KOR", "JPN", "IND", "CHN", "USA", "DEU"),
+                                          source="wiod2013")
+        with pytest.raises(KeyError, match=r"WIOD2013 2012: expected flows in million USD, found no rows"):
+            load_panel(s, "wiod2013", 2012)
+    assert series.years == tuple(range(1995, 2012))
+    r = series.frame.pivot(index="year", columns="country", values="rank")
+    ranges = {c: (int(r[c].min()), int(r[c].max())) for c in r.columns}
+    assert ranges == {"KOR": (1, 3), "JPN": (1, 4), "IND": (1, 3), "CHN": (9, 19), "USA": (6, 15),
+                      "DEU": (31, 38)}

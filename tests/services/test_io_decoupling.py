@@ -103,5 +103,12 @@ def test_decoupling_with_deficits_removed_first(db: Path) -> None:
     want = run(bal, list(PRESETS.values()))
     np.testing.assert_allclose(got.table().to_numpy(), want.table().to_numpy(), rtol=1e-10)
     assert got.provenance()["deficits"].startswith("removed first") and got.converged
+    # docs/decoupling.md: useu-china-attach Taiwan −2.60, Korea −1.89, China −1.20 (the three
+    # largest losses); us-eu-china-attach Korea −1.55; Japan −0.21 and −0.36
+    t = got.table().drop(index=["mean", "world"])
+    worst = t["useu-china-attach"].sort_values().head(3).round(2)
+    assert list(worst.items()) == [("TWN", -2.6), ("KOR", -1.89), ("CHN", -1.2)]
+    assert round(t.loc["KOR", "us-eu-china-attach"], 2) == -1.55
+    assert [round(t.loc["JPN", c], 2) for c in ("useu-china-attach", "us-eu-china-attach")] == [-0.21, -0.36]
     with Store(db, read_only=True) as s, pytest.raises(DecouplingError, match="deficits must be"):
         dsvc.run_all(s, deficits="zero")

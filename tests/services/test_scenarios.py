@@ -88,6 +88,12 @@ def test_deficits_removed_first(db: Path) -> None:
     usa = (fixed.countries().set_index("country").loc["USA", "real_income_pct"],
            c.set_index("country").loc["USA", "real_income_pct"])
     assert usa[0] != pytest.approx(usa[1], rel=1e-3)
+    # docs/models/multisector.md: china-60 with deficits removed first vs held fixed
+    got = {k: round(float(v), 3) for k, v in c.set_index("country").loc[
+        ["USA", "CHN", "KOR", "JPN"], "real_income_pct"].items()}
+    assert got == {"USA": -0.081, "CHN": -0.148, "KOR": -0.006, "JPN": 0.005}
+    held = fixed.countries().set_index("country")["real_income_pct"]
+    assert [round(float(held[k]), 3) for k in ("USA", "CHN", "KOR", "JPN")] == [-0.11, -0.199, -0.0, 0.011]
     with Store(db, read_only=True) as s, pytest.raises(ScenarioRunError, match="deficits must be"):
         run_scenario(s, "china-60", model="ge", deficits="zero")  # type: ignore[arg-type]
 

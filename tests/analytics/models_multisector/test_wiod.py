@@ -140,3 +140,17 @@ def test_non_convergence_raises_a_typed_error(cal: Calibration) -> None:
     with pytest.raises(MultiSectorConvergenceError) as err:
         model.solve(model.shock().with_trade_cost("USA", "CHN", "c14", factor=1.2, symmetric=True))
     assert err.value.iterations == 3 and err.value.residual > err.value.tol
+
+
+def test_deficit_removal_numbers_quoted_in_the_docs(cal: Calibration) -> None:
+    """docs/models/multisector.md: real income when every deficit is removed (WIOD 2011, CP θ)."""
+    out = {}
+    for inter in ("none", "io"):
+        f = MultiSectorModel(cal, intermediates=inter).solve(deficits="removed").to_frame()
+        out[inter] = f.set_index("country")["real_income_pct"]
+    none, io = out["none"], out["io"]
+    assert (round(none["USA"], 1), round(none["DEU"], 1)) == (-2.2, 4.9)
+    assert (round(io["USA"], 1), round(io["DEU"], 1)) == (-3.8, 10.1)
+    assert (none.idxmin(), round(none.min(), 1), none.idxmax(), round(none.max(), 1)) == \
+        ("CYP", -10.4, "IRL", 13.2)
+    assert (io.idxmax(), round(io.max(), 1)) == ("LUX", 47.5)

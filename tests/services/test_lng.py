@@ -93,6 +93,13 @@ def test_optimize_korea_japan(store: Store) -> None:
     assert set(a["mode"]) == {"separate", "pooled"}
     sw = r.tables["swaps"]
     assert sw["swap_in_mt"].sum() == pytest.approx(sw["swap_out_mt"].sum())
+    # the 2023 table in docs/lng.md (HiGHS optimum; econsec's price and capacity assumptions)
+    assert f.loc[("separate", "KOR+JPN"), "cost_bn_usd"] == pytest.approx(78.60, abs=0.005)
+    assert f.loc[("pooled", "KOR+JPN"), "cost_bn_usd"] == pytest.approx(78.35, abs=0.005)
+    assert (f.loc[("pooled", "KOR"), "hormuz_share"], f.loc[("pooled", "JPN"), "hormuz_share"]) == \
+        pytest.approx((0.162, 0.300), abs=5e-4)
+    t = r.tables["transfers"].set_index(["buyer", "supplier"])["from_partner_mt"]
+    assert (t[("KOR", "MYS")], t[("JPN", "QAT")]) == pytest.approx((6.87, 6.07), abs=0.005)
 
 
 def test_optimize_infeasible_message(store: Store) -> None:

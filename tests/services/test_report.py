@@ -205,3 +205,10 @@ def test_cli_writes_the_report(db: Path, tmp_path: Path) -> None:
     assert out.exists() and re.search(r"wrote .*r\.html", r.stdout)
     r = CliRunner().invoke(app, ["--db", str(db), "report", "KOR", "ZZZ"])
     assert r.exit_code == 1 and "unknown economy ZZZ" in r.output
+    js = tmp_path / "r.json"
+    r = CliRunner().invoke(app, ["--db", str(db), "report", "KOR", "JPN", "--sections",
+                                 "lng, exposure", "--format", "json", "--out", str(js)])
+    assert r.exit_code == 0, r.output
+    assert [x["key"] for x in json.loads(js.read_text())["sections"]] == ["lng", "exposure"]
+    r = CliRunner().invoke(app, ["--db", str(db), "report", "--sections", "weather"])
+    assert r.exit_code == 1 and "unknown sections ['weather']" in r.output

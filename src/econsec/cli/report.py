@@ -30,6 +30,8 @@ def register(app: typer.Typer) -> None:
                source: Annotated[str, typer.Option("--source")] = svc.ind.DEFAULT_SOURCE,
                draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for the "
                                                   "tariff scenarios' bands.")] = 0,
+               sections: Annotated[str | None, typer.Option("--sections", help="Comma-separated "
+                                                            "sections (default: all): " + ", ".join(svc.SECTIONS))] = None,
                fmt: Annotated[str, typer.Option("--format", help="html | json")] = "html",
                out_path: Annotated[str | None, typer.Option("--out", help="File to write (default "
                                                             "report-A-B.html or .json).")] = None,
@@ -43,7 +45,9 @@ def register(app: typer.Typer) -> None:
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
-                task = bar.add_task("report", total=len(svc.SECTIONS))
+                chosen = tuple(x.strip() for x in sections.split(",") if x.strip()) if sections \
+                    else svc.SECTIONS
+                task = bar.add_task("report", total=len(chosen))
 
                 started = [0]
 
@@ -52,7 +56,7 @@ def register(app: typer.Typer) -> None:
                     started[0] += 1
 
                 rep = svc.pair_report(store, a, b, year=year, source=source, draws=draws,
-                                      progress=step)
+                                      sections=chosen, progress=step)
         except EconsecError as e:
             raise fail(e) from e
         finally:

@@ -125,7 +125,8 @@ def vulnerability(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
 
 def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JPN", "CHN", "USA", "DEU"),
                          source: str = DEFAULT_SOURCE) -> IndicatorResult:
-    """IV by year for a few countries (the paper's Figure 1) over every year the source has."""
+    """IV by year for a few countries (the paper's Figure 1) over every year the source has;
+    ``rank`` is among the ``n_ranked`` importers of that year."""
     frames, cov, vint, cls = [], [], "", ""
     years = source_years(store, source)
     if not years:
@@ -134,10 +135,10 @@ def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JP
         panel = load_panel(store, source, y)
         conc = cc.concentration(panel)
         df = vu.import_vulnerability(panel, conc)
-        frames.append(df[df["country"].isin(countries)].assign(year=y))
+        frames.append(df[df["country"].isin(countries)].assign(year=y, n_ranked=len(df)))
         cov.append(panel.describe())
         vint, cls = panel.vintage, panel.classification
-    out = pd.concat(frames)[["year", "country", "iv", "iv_hhi", "rank", "imports_usd"]]
+    out = pd.concat(frames)[["year", "country", "iv", "iv_hhi", "rank", "n_ranked", "imports_usd"]]
     return IndicatorResult("import vulnerability over time", out.reset_index(drop=True), IV_METHOD,
                            source, vint, cls, tuple(years), tuple(cov))
 

@@ -180,7 +180,7 @@ class _Builder:
                 charts["figure1_long"] = long.frame[["year", "country", "iv"]]
                 prov.append(long.provenance())
                 ranks = long.frame.pivot(index="year", columns="country", values="rank")
-                n = len(ind.vulnerability(self.store, year=long.years[-1], source=LONG_SOURCE).frame)
+                n = int(long.frame["n_ranked"].iloc[-1])
                 span = (f"{long.years[0]}–{long.years[-1]} ({len(long.years)} tables)"
                         if len(long.years) > 1 else str(long.years[0]))
                 for c in (a, b):
@@ -192,7 +192,7 @@ class _Builder:
                                f"{_ordinal(hi)}") + f" of {n} economies"
                             + (f" ({_ordinal(int(ranks[c].iloc[-1]))} in {long.years[-1]})."
                                if lo != hi else "."))
-        return Section("vulnerability", "Structural import vulnerability", True, tuple(findings),
+        return Section("vulnerability", TITLES["vulnerability"], True, tuple(findings),
                        tables, charts, tuple(prov), tuple(notes))
 
     # -- 2 critical items ------------------------------------------------------------------
@@ -219,7 +219,7 @@ class _Builder:
                     f"{t['top1_share']:.0%} from {t['top1_supplier']}).")
             prov.append(r.provenance())
         tables = {"counts": pd.DataFrame(counts), **tables}
-        return Section("critical_items", "Critical items (EU, GeoDep, MERICS and Korea screens)",
+        return Section("critical_items", TITLES["critical_items"],
                        True, tuple(findings), tables, {}, tuple(prov))
 
     # -- 3 exposure ------------------------------------------------------------------------
@@ -241,7 +241,7 @@ class _Builder:
         long["series"] = long["country"] + " " + long["share"].str.replace("export_share_", "exports to ")
         chart = long.pivot(index="year", columns="series", values="value").reset_index()
         cols = [c for c in f.columns if c.startswith(("year", "country", "export_share", "import_share"))]
-        return Section("exposure", "Exposure to the United States and China", True, tuple(findings),
+        return Section("exposure", TITLES["exposure"], True, tuple(findings),
                        {"latest": last[cols].dropna(axis=1, how="all").reset_index(drop=True)}, {"lines": chart},
                        (r.provenance(),), r.coverage)
 
@@ -280,7 +280,7 @@ class _Builder:
                     f"{_fmt_usd(x[f'exports_{exp}_usd'])} ({x[f'export_share_{exp}']:.0%} of world "
                     f"exports), enough to cover {x['cover_ratio']:.0%} of them; world supply HHI "
                     f"{x['exporter_hhi']:.2f} ({x['top_exporters']}).")
-        return Section("complementarity", "Strategic complementarity", True, tuple(findings),
+        return Section("complementarity", TITLES["complementarity"], True, tuple(findings),
                        tables, {}, tuple(prov), tuple(notes))
 
     # -- 4b value chains (WIOD input–output) ------------------------------------------------
@@ -317,7 +317,7 @@ class _Builder:
             findings.append(f"A {SHOCK_CUT:.0%} cut in {r['shock'].split(' −')[0]} supply costs "
                             f"{self.n(r['economy'])} {r['output_loss_musd']:,.0f} million USD of "
                             f"output ({r['output_loss_pct']:.3f} %; Ghosh, WIOD {m.year}).")
-        return Section("value_chains", "Value chains and supply shocks (WIOD input–output)", True,
+        return Section("value_chains", TITLES["value_chains"], True,
                        tuple(findings), {"gvc": gvc, "supply_shocks": t}, {}, tuple(prov),
                        m.notes())
 
@@ -345,7 +345,7 @@ class _Builder:
                                 f"to {tc['real_income_pct'].max():+.2f} % across the {len(tc)} scenarios; "
                                 f"the worst is {w['scenario']}; from the balanced-trade equilibrium "
                                 f"(deficits removed first) {w['real_income_pct_deficits_removed']:+.2f} %.")
-        return Section("scenarios", "2025 U.S. tariff scenarios (structural gravity GE + SMART PE)",
+        return Section("scenarios", TITLES["scenarios"],
                        True, tuple(findings), {"effects": t}, {}, tuple(prov),
                        tuple(dict.fromkeys(notes)))
 
@@ -384,7 +384,7 @@ class _Builder:
                                 f"{e['import_share_CHN_change_pp']:+.1f} pp and from the U.S. "
                                 f"{e['import_share_USA_change_pp']:+.1f} pp (intermediate and final "
                                 "goods, WIOD sectors).")
-        return Section("decoupling", "Technology decoupling between blocs (Caliendo–Parro GE, WIOD)",
+        return Section("decoupling", TITLES["decoupling"],
                        True, tuple(findings), tables,
                        {"figure2": table.drop(index=["mean", "world"], errors="ignore")},
                        tuple(prov))
@@ -395,7 +395,7 @@ class _Builder:
         wl = ews.watchlist(self.store)
         wl = wl[wl["importer"].isin(pair)] if len(wl) else wl
         if not len(wl):
-            return Section("early_warning", "Early warning", False,
+            return Section("early_warning", TITLES["early_warning"], False,
                            notes=(f"no watchlist items for {self.a} or {self.b}: run `econsec ews "
                                   "watchlist generate` and `econsec ews scan`",))
         al = ews.alerts(self.store)
@@ -414,7 +414,7 @@ class _Builder:
                          f"months{share}"
                          + ("; it watches the item too." if top["partner_watches"] else "."))
             findings.append(line)
-        return Section("early_warning", "Early warning", True, tuple(findings),
+        return Section("early_warning", TITLES["early_warning"], True, tuple(findings),
                        {"open_alerts": open_.head(30), "watchlist": wl.head(50).reset_index(drop=True)},
                        {}, ({"method": "econsec ews scan (docs/ews.md): signals scored against the "
                              "item's own history, no look-ahead; cover = the partner's supply of "
@@ -460,16 +460,24 @@ class _Builder:
                 findings.append(f"Hormuz closed for 3 months ({year} flows): {self.n(r['buyer'])} loses "
                                 f"{r['lost_mt']:.2f} Mt; short {r['shortfall_alone']:.2f} Mt alone, "
                                 f"{r['shortfall_joint']:.2f} Mt with a joint response.")
-        trend = port.tables.get("trend")
-        charts = {}
-        if trend is not None or len(f):
-            charts["lines"] = f.pivot(index="year", columns="importer", values="hhi").reset_index()
-        return Section("lng", "LNG security and joint procurement", True, tuple(findings), tables,
+        charts = {"lines": f.pivot(index="year", columns="importer", values="hhi").reset_index()}
+        return Section("lng", TITLES["lng"], True, tuple(findings), tables,
                        charts, tuple(prov), tuple(notes))
 
 
-SECTIONS: tuple[str, ...] = ("vulnerability", "critical_items", "exposure", "complementarity",
-                             "value_chains", "scenarios", "decoupling", "early_warning", "lng")
+#: Section keys in the paper's order, with their titles.
+TITLES: dict[str, str] = {
+    "vulnerability": "Structural import vulnerability",
+    "critical_items": "Critical items (EU, GeoDep, MERICS and Korea screens)",
+    "exposure": "Exposure to the United States and China",
+    "complementarity": "Strategic complementarity",
+    "value_chains": "Value chains and supply shocks (WIOD input–output)",
+    "scenarios": "2025 U.S. tariff scenarios (structural gravity GE + SMART PE)",
+    "decoupling": "Technology decoupling between blocs (Caliendo–Parro GE, WIOD)",
+    "early_warning": "Early warning",
+    "lng": "LNG security and joint procurement",
+}
+SECTIONS: tuple[str, ...] = tuple(TITLES)
 
 
 def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | None = None,
@@ -498,26 +506,19 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
     years = source_years(store, source)
     if not years:
         raise ReportError(f"no product-level trade data from {source} in the store: run `econsec ingest`")
-    if year is None:
-        year = years[-1]
-    elif year not in years:
+    if year is not None and year not in years:
         raise ReportError(f"{source} has no {year} in the store; it has {years}")
+    year = ind.year_or_latest(store, source, year)   # default: the latest complete year
     bld = _Builder(store, a, b, year, source, names, min_imports_usd, draws, lng_year)
-    titles = {"vulnerability": "Structural import vulnerability", "critical_items": "Critical items",
-              "exposure": "Exposure to the United States and China",
-              "complementarity": "Strategic complementarity",
-              "value_chains": "Value chains and supply shocks", "scenarios": "2025 U.S. tariff scenarios",
-              "decoupling": "Technology decoupling between blocs", "early_warning": "Early warning",
-              "lng": "LNG security and joint procurement"}
     out = []
     for key in sections:
         if progress is not None:
-            progress(titles[key])
+            progress(TITLES[key])
         try:
             sec = bld.scenarios(presets) if key == "scenarios" else getattr(bld, key)()
         except (EconsecError, KeyError) as e:  # data missing for one question: say so, go on
             msg = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
-            sec = Section(key, titles[key], False, notes=(msg,))
+            sec = Section(key, TITLES[key], False, notes=(msg,))
         out.append(sec)
     return Report(a, b, names, year, source, datetime.now(UTC).isoformat(timespec="seconds"),
                   tuple(out), cat.catalog(store))

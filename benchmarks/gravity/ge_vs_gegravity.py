@@ -42,13 +42,7 @@ HERE = Path(__file__).resolve().parent
 COEF_CSV = HERE.parents[1] / "tests" / "reference" / "gegravity" / "coefficients.csv"
 VARIABLES = ["lndist", "contiguity", "common_language", "pta", "international"]
 SIGMA, TARIFF = 5.0, 0.25
-PCT = {"factory gate price change (percent)": "factory_gate_price_pct",
-       "omr change (percent)": "omr_pct", "imr change (percent)": "imr_pct",
-       "GDP change (percent)": "real_gdp_pct", "terms of trade change (percent)": "terms_of_trade_pct",
-       "output change (percent)": "output_pct", "expenditure change (percent)": "expenditure_pct",
-       "foreign exports change (percent)": "exports_pct",
-       "foreign imports change (percent)": "imports_pct",
-       "intranational trade change (percent)": "domestic_trade_pct"}
+PCT = json.loads((COEF_CSV.parent / "columns.json").read_text())  # shared with the reference test
 
 GEGRAVITY_CHILD = r"""
 import contextlib, io, json, sys, time, warnings

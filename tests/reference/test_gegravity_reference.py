@@ -43,14 +43,8 @@ EXPERIMENTS = {
     "usa_chn_tariff25": Counterfactual(tariff={("CHN", "USA"): 0.25, ("USA", "CHN"): 0.25},
                                        name="25% U.S.-China tariff, both directions"),
 }
-# gegravity column -> econsec to_frame column (percent changes)
-PCT = {"factory gate price change (percent)": "factory_gate_price_pct",
-       "omr change (percent)": "omr_pct", "imr change (percent)": "imr_pct",
-       "GDP change (percent)": "real_gdp_pct", "terms of trade change (percent)": "terms_of_trade_pct",
-       "output change (percent)": "output_pct", "expenditure change (percent)": "expenditure_pct",
-       "foreign exports change (percent)": "exports_pct",
-       "foreign imports change (percent)": "imports_pct",
-       "intranational trade change (percent)": "domestic_trade_pct"}
+# gegravity column -> econsec to_frame column (percent changes); shared with the benchmark
+PCT = json.loads((HERE / "columns.json").read_text())
 
 
 @pytest.fixture(scope="module")

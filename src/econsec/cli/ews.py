@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -19,6 +20,17 @@ event_app = typer.Typer(no_args_is_help=True, help="Policy events feeding the po
 app.add_typer(event_app, name="event")
 
 SourceOpt = Annotated[str, typer.Option("--source", help="Trade source with monthly data.")]
+
+
+def _read(ctx: typer.Context, fetch: Callable[[Any], Any]) -> Any:
+    """``fetch(store)`` on the store opened read-only; errors econsec raises exit with status 1."""
+    from econsec.store import Store
+
+    try:
+        with Store(ctx.obj.config.db, read_only=True) as store:
+            return fetch(store)
+    except EconsecError as e:
+        raise _fail(e) from e
 
 
 
@@ -69,13 +81,8 @@ def wl_add(ctx: typer.Context, importer: str, classification: str, product: str,
 def wl_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--importer")] = None) -> None:
     """List watched items."""
     from econsec.services import ews
-    from econsec.store import Store
 
-    try:
-        with Store(ctx.obj.config.db, read_only=True) as store:
-            emit(ews.watchlist(store, importer), as_json=ctx.obj.json, title="watchlist")
-    except EconsecError as e:
-        raise _fail(e) from e
+    emit(_read(ctx, lambda s: ews.watchlist(s, importer)), as_json=ctx.obj.json, title="watchlist")
 
 
 @app.command()
@@ -121,13 +128,8 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
 def alerts_(ctx: typer.Context, status: Annotated[str | None, typer.Option("--status")] = None) -> None:
     """List stored alerts (with their explanation in JSON output)."""
     from econsec.services import ews
-    from econsec.store import Store
 
-    try:
-        with Store(ctx.obj.config.db, read_only=True) as store:
-            a = ews.alerts(store, status)
-    except EconsecError as e:
-        raise _fail(e) from e
+    a = _read(ctx, lambda s: ews.alerts(s, status))
     if ctx.obj.json:
         sys.stdout.write(json.dumps(records(a), default=str) + "\n")
     else:
@@ -165,13 +167,12 @@ def backtest(ctx: typer.Context,
              value_signal: Annotated[str, typer.Option("--value-signal", help="value_drop | stl_drop (default: the backtested default).")] = "") -> None:
     """Backtest on Japan customs and China monthly trade (tune first half, report second)."""
     from econsec.services import ews
-    from econsec.store import Store
 
     try:
-        with Store(ctx.obj.config.db, read_only=True) as store:
-            r = ews.backtest(store, rules=ews.rules_for(value_signal or None))
+        rules = ews.rules_for(value_signal or None)
     except EconsecError as e:
         raise _fail(e) from e
+    r = _read(ctx, lambda s: ews.backtest(s, rules=rules))
     if ctx.obj.json:
         sys.stdout.write(json.dumps({"method": r.method, "vintage": r.vintage, "rules": r.rules.as_dict(),
                                      "events": records(r.events), "summary": records(r.summary)},
@@ -211,13 +212,8 @@ def ev_add(ctx: typer.Context, importer: str,
 def ev_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--importer")] = None) -> None:
     """List policy events."""
     from econsec.services import ews
-    from econsec.store import Store
 
-    try:
-        with Store(ctx.obj.config.db, read_only=True) as store:
-            emit(ews.events(store, importer), as_json=ctx.obj.json, title="policy events")
-    except EconsecError as e:
-        raise _fail(e) from e
+    emit(_read(ctx, lambda s: ews.events(s, importer)), as_json=ctx.obj.json, title="policy events")
 
 
 @event_app.command("from-preset")

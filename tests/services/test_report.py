@@ -183,6 +183,17 @@ def test_bad_requests_name_the_problem(db: Path) -> None:
             svc.pair_report(s, "KOR", "JPN", sections=["weather"])
 
 
+def test_partial_years_are_not_the_default(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "c.duckdb"
+    copy.write_bytes(db.read_bytes())
+    with Store(copy) as s:
+        s.con.execute("INSERT INTO partial_periods VALUES (2020, NULL, 6, 'test', 'comtrade_hs2')")
+        assert svc.pair_report(s, "KOR", "JPN", sections=["exposure"]).year == 2019
+        s.con.execute("INSERT INTO partial_periods VALUES (2019, NULL, 6, 'test', 'comtrade_hs2')")
+        with pytest.raises(svc.ReportError, match="no complete year"):
+            svc.pair_report(s, "KOR", "JPN")
+
+
 def test_html_and_json(rep: svc.Report) -> None:
     page = render_html(rep)
     # self-contained: no scripts, nothing fetched (SVG namespace URIs are names, not requests)

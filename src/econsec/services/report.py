@@ -508,7 +508,10 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
         raise ReportError(f"no product-level trade data from {source} in the store: run `econsec ingest`")
     if year is not None and year not in years:
         raise ReportError(f"{source} has no {year} in the store; it has {years}")
-    year = ind.year_or_latest(store, source, year)   # default: the latest complete year
+    try:
+        year = ind.year_or_latest(store, source, year)   # default: the latest complete year
+    except KeyError as e:
+        raise ReportError(str(e.args[0])) from e
     bld = _Builder(store, a, b, year, source, names, min_imports_usd, draws, lng_year)
     out = []
     for key in sections:

@@ -73,3 +73,21 @@ class StoreError(EconsecError):
 
 class ReadOnlyError(StoreError):
     """A statement that would change the store was given to a read-only entry point."""
+
+
+class NotFoundError(EconsecError, KeyError):
+    """A named thing (country, year, product, preset, alert) that the store or a model does not have.
+
+    It is also a ``KeyError`` so that callers written before it existed keep working; new code
+    catches ``NotFoundError`` (or ``EconsecError``), never a bare ``KeyError``.
+    """
+
+    def __str__(self) -> str:  # KeyError quotes its message; this error reads as a sentence
+        return str(self.args[0]) if self.args else ""
+
+
+class OptionError(EconsecError, ValueError):
+    """An option or argument value that is out of range or not one of the allowed values.
+
+    The message names the option, what was expected and what was given.
+    """

@@ -20,7 +20,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from econsec.analytics.scenarios import UnknownPresetError
-from econsec.errors import EconsecError, ReadOnlyError, SourceNotFoundError
+from econsec.errors import (
+    EconsecError,
+    NotFoundError,
+    OptionError,
+    ReadOnlyError,
+    SourceNotFoundError,
+)
 from econsec.services.serialize import clean, document, records
 
 
@@ -68,8 +74,10 @@ def error(status: int, message: str) -> Response:
 def status_of(e: Exception) -> int:
     if isinstance(e, ReadOnlyError):
         return 409
-    if isinstance(e, (SourceNotFoundError, UnknownPresetError)):
+    if isinstance(e, (SourceNotFoundError, UnknownPresetError, NotFoundError)):
         return 404
+    if isinstance(e, OptionError):
+        return 422
     return 400
 
 
@@ -84,10 +92,10 @@ def translate() -> Iterator[None]:
         yield
     except ApiError:
         raise
-    except KeyError as e:
-        raise NotFound(str(e.args[0]) if e.args else "not found") from e
     except EconsecError as e:
         raise ApiError(status_of(e), str(e)) from e
+    except KeyError as e:
+        raise NotFound(str(e.args[0]) if e.args else "not found") from e
 
 
 def _where(loc: tuple[Any, ...]) -> str:

@@ -11,7 +11,9 @@
 Each analysis method is the service function of the same name (``econsec.services.*``) with the
 session's store bound as its first argument: same parameters, same docstring, same read-only
 result objects (``frame``, ``tables``, ``provenance()``, ``summary()``). ``help(es.complementarity)``
-shows them. A session opens the store read-write unless ``read_only=True``; DuckDB allows one
+shows them. Country codes follow the rule of every interface (:mod:`econsec.services.args`):
+any case (``"kor"`` is ``KOR``), unknown codes raise ``NotFoundError``, a pair needs two different
+economies (``OptionError``), and a list may also be one comma-separated string. A session opens the store read-write unless ``read_only=True``; DuckDB allows one
 read-write process per file, so close the session (or use ``with``) before running the CLI on the
 same store.
 """
@@ -19,14 +21,15 @@ same store.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from econsec.analytics.scenarios import list_presets
 from econsec.present.report_html import render_html
+from econsec.services import args as _args
 from econsec.services import catalog as _catalog
 from econsec.services import decoupling as _dec
 from econsec.services import ews as _ews
@@ -41,13 +44,50 @@ from econsec.store import IngestOutcome, Store
 __all__ = ["Session"]
 
 
-def _bound(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
-    """A method calling the service ``fn(store, ...)`` with the session's store."""
+#: How a method's country arguments are read (:mod:`econsec.services.args`): ``one`` code,
+#: ``many`` codes, ``distinct`` codes (none twice), ``members`` (groups expanded to ISO3),
+#: ``pair`` (a 2-tuple of different codes), ``importer`` (a code, or any bloc name with ``bloc``).
+CodeKind = Literal["one", "many", "distinct", "members", "pair", "importer"]
+
+
+def _codes(store: Store, arguments: dict[str, Any], codes: Mapping[str, CodeKind],
+           pair: tuple[str, str] | None) -> None:
+    """Normalise and check, in place, the country arguments a caller gave."""
+    for p, kind in codes.items():
+        v = arguments.get(p)
+        if v is None:
+            continue
+        if kind == "one":
+            arguments[p] = _args.country(store, v, option=p)
+        elif kind == "importer":
+            arguments[p] = (_args.normalise(v) if arguments.get("bloc")
+                            else _args.country(store, v, option=p))
+        elif kind == "pair":
+            arguments[p] = _args.pair(store, *v, options=(f"{p}[0]", f"{p}[1]"))
+        else:
+            got = (_args.members(store, v, option=p) if kind == "members" else
+                   _args.countries(store, v, distinct=kind == "distinct", option=p))
+            arguments[p] = list(got) if isinstance(v, list) else got
+    if pair is not None and pair[0] in arguments and pair[1] in arguments:
+        arguments[pair[0]], arguments[pair[1]] = _args.pair(
+            store, arguments[pair[0]], arguments[pair[1]], options=pair)
+
+
+def _bound(fn: Callable[..., Any], name: str | None = None, *,
+           codes: Mapping[str, CodeKind] | None = None,
+           pair: tuple[str, str] | None = None) -> Callable[..., Any]:
+    """A method calling the service ``fn(store, ...)`` with the session's store; the parameters
+    named in ``codes`` (and the two of ``pair``) are read as country codes first."""
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())[1:]
 
     def method(self: Session, *args: Any, **kwargs: Any) -> Any:
-        return fn(self.store, *args, **kwargs)
+        if not codes and pair is None:
+            return fn(self.store, *args, **kwargs)
+        bound = sig.bind(self.store, *args, **kwargs)
+        bound.apply_defaults()
+        _codes(self.store, bound.arguments, codes or {}, pair)
+        return fn(*bound.args, **bound.kwargs)
 
     method.__name__ = name or fn.__name__
     method.__qualname__ = f"Session.{method.__name__}"
@@ -106,12 +146,12 @@ class Session:
 
     # -- structural indicators (docs/indicators.md) --------------------------------------
     vulnerability = _bound(_ind.vulnerability)
-    vulnerability_series = _bound(_ind.vulnerability_series)
-    critical_items = _bound(_ind.critical_items)
-    competitiveness = _bound(_ind.competitiveness)
-    complementarity = _bound(_ind.complementarity)
-    exposure = _bound(_ind.exposure)
-    semiconductor_equipment = _bound(_ind.semiconductor_equipment)
+    vulnerability_series = _bound(_ind.vulnerability_series, codes={"countries": "many"})
+    critical_items = _bound(_ind.critical_items, codes={"country": "importer", "bloc": "members"})
+    competitiveness = _bound(_ind.competitiveness, codes={"country": "one"})
+    complementarity = _bound(_ind.complementarity, pair=("a", "b"))
+    exposure = _bound(_ind.exposure, codes={"countries": "many"})
+    semiconductor_equipment = _bound(_ind.semiconductor_equipment, pair=("a", "b"))
 
     # -- scenarios and models (docs/scenarios.md, docs/models/, docs/decoupling.md) ------
     scenario = _bound(_scn.run_scenario, "scenario")
@@ -120,23 +160,25 @@ class Session:
     mrio = _bound(_io.table, "mrio")
     io_multipliers = _bound(_io.multipliers, "io_multipliers")
     io_va_trade = _bound(_io.va_trade, "io_va_trade")
-    io_shock = _bound(_io.shock, "io_shock")
+    io_shock = _bound(_io.shock, "io_shock", codes={"country": "one"})
 
     # -- early warning (docs/ews.md) -----------------------------------------------------
-    ews_generate_watchlist = _bound(_ews.generate_watchlist, "ews_generate_watchlist")
-    ews_watchlist = _bound(_ews.watchlist, "ews_watchlist")
-    ews_scan = _bound(_ews.scan, "ews_scan")
+    ews_generate_watchlist = _bound(_ews.generate_watchlist, "ews_generate_watchlist",
+                                    codes={"importers": "many"})
+    ews_watchlist = _bound(_ews.watchlist, "ews_watchlist", codes={"importer": "one"})
+    ews_scan = _bound(_ews.scan, "ews_scan", codes={"pair": "pair"})
     ews_alerts = _bound(_ews.alerts, "ews_alerts")
     ews_backtest = _bound(_ews.backtest, "ews_backtest")
 
     # -- LNG (docs/lng.md) ---------------------------------------------------------------
-    lng_portfolio = _bound(_lng.portfolio, "lng_portfolio")
-    lng_optimize = _bound(_lng.optimize, "lng_optimize")
-    lng_disrupt = _bound(_lng.disrupt, "lng_disrupt")
-    lng_us_balance = _bound(_lng.us_balance, "lng_us_balance")
+    lng_portfolio = _bound(_lng.portfolio, "lng_portfolio", codes={"importers": "many"})
+    lng_optimize = _bound(_lng.optimize, "lng_optimize", codes={"buyers": "distinct"})
+    lng_disrupt = _bound(_lng.disrupt, "lng_disrupt",
+                         codes={"buyers": "distinct", "suppliers": "many"})
+    lng_us_balance = _bound(_lng.us_balance, "lng_us_balance", codes={"country": "one"})
 
     # -- the pair report -----------------------------------------------------------------
-    report = _bound(_report.pair_report, "report")
+    report = _bound(_report.pair_report, "report", pair=("a", "b"))
 
     @staticmethod
     def report_html(rep: _report.Report, path: str | Path) -> Path:

@@ -54,6 +54,25 @@ def test_strategic_complementarity_by_hand() -> None:
                       "imports_at_risk_usd": 90.0, "n_products": 1}
 
 
+def test_strategic_complementarity_leaves_out_excluded_codes() -> None:
+    # KOR imports HS 27 from SAU 90, USA 10 and HS 99 (not specified) from AUS 100; JPN exports
+    # 27: 30 and 99: 100 to USA. With 99 excluded only 27 is at risk: M^risk = 90, covered 30,
+    # coverage 1/3; with it, (30 + 100) / (90 + 100).
+    p = panel([("SAU", "KOR", "27", 90), ("USA", "KOR", "27", 10), ("AUS", "KOR", "99", 100),
+               ("JPN", "USA", "27", 30), ("JPN", "USA", "99", 100)])
+    conc = concentration(p)
+    exclude = p.products == "99"
+    items, s = strategic_complementarity(p, conc, "KOR", "JPN", exclude=exclude)
+    assert items["product"].tolist() == ["27"]
+    assert s["coverage"] == pytest.approx(1 / 3) and s["imports_at_risk_usd"] == pytest.approx(90)
+    _, s_all = strategic_complementarity(p, conc, "KOR", "JPN")
+    assert s_all["coverage"] == pytest.approx(130 / 190)
+    from econsec.analytics.indicators.complementarity import strategic_scores_all
+
+    cov, _ = strategic_scores_all(p, conc, exclude=exclude)
+    assert cov[p.code("KOR"), p.code("JPN")] == pytest.approx(1 / 3)
+
+
 @settings(max_examples=25, deadline=None)
 @given(seeds)
 def test_all_pairs_equal_the_pair_function(seed: int) -> None:

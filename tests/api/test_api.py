@@ -90,10 +90,16 @@ def test_vulnerability_equals_service_and_documented_ranks(client: TestClient, d
     assert d["rows"] == records(want.frame)
     assert d["tables"]["export_power"] == records(want.tables["export_power"])
     assert d["provenance"]["source"] == "comtrade_hs2" and d["provenance"]["years"] == [2019]
-    # docs/indicators.md, pinned in tests/services/test_indicators.py: 43 importers ≥ 10 bn USD,
-    # Japan 2nd, Korea 6th
+    # coverage (issue 11): by default only importers whose mirror imports reach 80 % of the IMF
+    # DOTS total are ranked, the others are listed with the reason (the ratios are computed from
+    # the raw files in tests/services/test_indicator_coverage.py: Germany 72.7 %)
     rank = {r["country"]: r["rank"] for r in d["rows"]}
-    assert len(rank) == 43 and rank["JPN"] == 2 and rank["KOR"] == 6
+    left = {r["country"]: r["reason"] for r in d["tables"]["left_out"]}
+    assert {"JPN", "KOR"} <= set(rank) and "DEU" not in rank and "< 80%" in left["DEU"]
+    every = ok(client.get("/api/indicators/vulnerability",
+                          params={"year": 2019, "min_imports": 1e10, "min_coverage": 0}))
+    assert {r["country"] for r in every["rows"]} >= set(rank) | {"DEU"}
+    assert client.get("/api/indicators/vulnerability", params={"min_coverage": 1.5}).status_code == 422
     latest = ok(client.get("/api/indicators/vulnerability"))
     assert latest["provenance"]["years"] == [2020]          # default: the source's latest year
 
@@ -103,9 +109,9 @@ def test_complementarity_documented_coverage(client: TestClient, db: Path) -> No
     want = direct(db, lambda s: isvc.complementarity(s, "KOR", "JPN", year=2019))
     assert d["rows"] == records(want.frame)
     cov = {r["direction"]: r["coverage"] for r in d["tables"]["scores"]}
-    # docs/indicators.md (tests/services/test_indicators.py): 0.551 and 0.140
+    # docs/indicators.md (tests/services/test_indicators.py): 0.551 and 0.199 (HS 99 left out)
     assert cov["JPN covers KOR"] == pytest.approx(0.551, abs=5e-4)
-    assert cov["KOR covers JPN"] == pytest.approx(0.140, abs=5e-4)
+    assert cov["KOR covers JPN"] == pytest.approx(0.199, abs=5e-4)
 
 
 def test_critical_items_and_competitiveness_equal_service(client: TestClient, db: Path) -> None:
@@ -138,7 +144,8 @@ def test_semiconductor_equipment_equals_service(client: TestClient, db: Path) ->
     row = next(r for r in d["rows"] if r["year"] == 2020 and r["product"] == "848620")
     # tests/analytics/test_equipment.py: JPN 24.4 % of world exports (2nd after the U.S.)
     assert row["export_rank_JPN"] == 2 and row["top_exporters"].startswith("USA 26.4%, JPN 24.4%")
-    err(client.get("/api/indicators/semiconductors/ZZZ/JPN"), 404, "ZZZ reports no imports")
+    err(client.get("/api/indicators/semiconductors/ATA/JPN"), 404, "ATA reports no imports")
+    err(client.get("/api/indicators/semiconductors/ZZZ/JPN"), 404, "unknown country code 'ZZZ'")
 
 
 def test_vulnerability_series_long_figure_1(client: TestClient, db: Path) -> None:
@@ -211,7 +218,9 @@ def test_io_endpoints_equal_service(client: TestClient, db: Path) -> None:
     assert d["rows"] == records(flat(want.frame))
     assert d["tables"]["by_region"] == records(flat(want.table("by_region")))
     assert d["provenance"]["year"] == 2011 and d["provenance"]["converged"]
-    err(client.post("/api/io/shock", json={"country": "XXX", "sector": "c14"}), 400, "XXX")
+    err(client.post("/api/io/shock", json={"country": "XXX", "sector": "c14"}), 404,
+        "unknown country code 'XXX'")
+    err(client.post("/api/io/shock", json={"country": "VNM", "sector": "c14"}), 400, "VNM")
     err(client.post("/api/io/shock", json={"country": "CHN", "sector": "c14", "cut": 2}), 422, "cut")
     err(client.get("/api/io/multipliers", params={"year": 2020}), 422, "year")
 
@@ -232,7 +241,8 @@ def test_lng_korea_2022_portfolio_and_procurement(client: TestClient, db: Path) 
     x = ok(client.get("/api/lng/disrupt", params={"buyers": "KOR,JPN", "suppliers": "QAT"}))
     want = direct(db, lambda s: lsvc.disrupt(s, ("KOR", "JPN"), 2023, suppliers=("QAT",)))
     assert x["rows"] == records(want.frame)
-    err(client.get("/api/lng/portfolio", params={"importers": "XXX"}), 400, "XXX")
+    err(client.get("/api/lng/portfolio", params={"importers": "XXX"}), 404, "unknown country code 'XXX'")
+    err(client.get("/api/lng/portfolio", params={"importers": "ATA"}), 400, "ATA")
     err(client.get("/api/lng/optimize", params={"buyers": ""}), 422, "buyers")
     err(client.get("/api/lng/disrupt", params={"months": 13}), 422, "months")
 
@@ -317,6 +327,6 @@ def test_pair_report_json_and_html(client: TestClient, db: Path) -> None:
     page = client.get("/api/report/KOR/JPN", params={"year": 2019, "format": "html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "<svg" in page.text and "Japan covers South Korea: 55% of" in page.text
-    err(client.get("/api/report/KOR/XXX"), 404, "unknown economy XXX")
+    err(client.get("/api/report/KOR/XXX"), 404, "unknown country code 'XXX'")
     err(client.get("/api/report/KOR/JPN", params={"year": 1990}), 404, "no 1990")
     err(client.get("/api/report/KOR/JPN", params={"format": "pdf"}), 422, "format")

@@ -45,8 +45,13 @@ def test_scan_follows_the_grade_schedule(db: Path) -> None:  # noqa: F811
         assert r.due == 20 - n_d
         r = ews.scan(s, "japan_customs", as_of="2011-06")   # three months after 2011-03: D due too
         assert (r.due, r.checked) == (20, 20) and set(_checks(s).values()) == {"2011-06"}
-        # --all checks everything but reports what was due; an earlier month never moves checks back
-        r = ews.scan(s, "japan_customs", as_of="2011-02", all_items=True)
+        # a month before the last check (a back-scan): every item is due, since a check made in
+        # 2011-06 says nothing about the schedule in 2011-02; the checks never move back
+        r = ews.scan(s, "japan_customs", as_of="2011-02")
+        assert (r.due, r.checked, r.skipped, r.forced) == (20, 20, 0, False)
+        assert set(_checks(s).values()) == {"2011-06"}
+        # --all checks everything but reports what was due: at 2011-06 (just checked) nothing
+        r = ews.scan(s, "japan_customs", as_of="2011-06", all_items=True)
         assert (r.due, r.checked, r.skipped, r.forced) == (0, 20, 0, True)
         assert set(_checks(s).values()) == {"2011-06"}
         assert len(s.df("SELECT DISTINCT importer, classification, product, source FROM ews_checks")) == 20

@@ -112,3 +112,17 @@ def test_decoupling_with_deficits_removed_first(db: Path) -> None:
     assert [round(t.loc["JPN", c], 2) for c in ("useu-china-attach", "us-eu-china-attach")] == [-0.21, -0.36]
     with Store(db, read_only=True) as s, pytest.raises(DecouplingError, match="deficits must be"):
         dsvc.run_all(s, deficits="zero")
+
+
+def test_focus_outside_the_model_is_an_error_and_case_is_free(db: Path) -> None:
+    # Issue 11: `decoupling run … --focus …,VNM` failed with `Error: "['VNM'] not in index"`,
+    # and lowercase codes gave an empty table. WIOD 2013 has 40 economies and ROW: Vietnam is
+    # inside ROW (WIOD country list, wiod2013_countries.csv), so it must be refused by name.
+    r = _cli(db, "decoupling", "run", "us-china", "--focus", "KOR,JPN,VNM")
+    assert r.exit_code == 1
+    line = " ".join(r.output.split())
+    assert line.startswith("error: VNM is not a region of the wiod2013 2011 model")
+    assert "inside ROW" in line and "KOR" in line and "TWN" in line and "not in index" not in line
+    r = _cli(db, "--json", "decoupling", "run", "us-china", "--focus", "kor,jpn")
+    assert r.exit_code == 0, r.output
+    assert [x["country"] for x in json.loads(r.stdout)["rows"]] == ["KOR", "JPN", "mean", "world"]

@@ -64,6 +64,48 @@ def test_unknown_importer(store: Store) -> None:
         lng.portfolio(store, ("XXX",))
 
 
+def test_portfolio_shows_importers_with_data_and_names_the_rest(store: Store) -> None:
+    # Issue 11: one importer without data (Vietnam is not in the EI bilateral LNG table) made
+    # the whole portfolio fail; now the others are shown and the missing one is named.
+    r = lng.portfolio(store, ("KOR", "vnm"), (2023,))
+    assert list(r.frame["importer"]) == ["KOR"]
+    assert r.frame["total_mt"].iloc[0] == pytest.approx(60.6316 * 0.735, abs=1e-3)  # EI, as above
+    assert any("no LNG imports for VNM in 2023" in c for c in r.coverage)
+    with pytest.raises(LngError, match=r"no LNG imports for VNM .*importers with data: .*KOR"):
+        lng.portfolio(store, ("VNM",))
+    with pytest.raises(LngError, match="no LNG trade in 1990: the EI bilateral LNG table covers "
+                                       "2018–2023"):
+        lng.portfolio(store, ("KOR",), (1990,))
+    part = lng.portfolio(store, ("KOR",), (1990, 2023))
+    assert list(part.frame["year"]) == [2023] and any("no LNG trade in 1990" in c
+                                                      for c in part.coverage)
+
+
+def test_disrupt_without_supplier_fails_the_largest_common_supplier(store: Store,
+                                                                    data_dir: Path) -> None:
+    # Issue 11: `lng disrupt KOR JPN` with no --supplier said "none of None supplied KOR, JPN".
+    # The default is the buyers' largest supplier together. Expected from the EI tidy bilateral
+    # table with pandas (not econsec): 2023, Korea + Japan, largest exporter and its bcm.
+    import pandas as pd
+
+    raw = pd.read_csv(data_dir / "energy/ei_statistical_review/lng_trade_bilateral_2018_2023_bcm.tidy.csv")
+    raw = raw[(raw["year"] == 2023) & raw["importer"].isin(["South Korea", "Japan"])
+              & raw["exporter_kind"].isin(["country", "other_group"])]
+    by = raw.groupby("exporter")["bcm"].sum()
+    assert by.idxmax() == "Australia"
+    aus = raw[raw["exporter"] == "Australia"].set_index("importer")["bcm"]
+    r = lng.disrupt(store, ("KOR", "JPN"), 2023, months=3)
+    f = r.frame.set_index("buyer")
+    assert r.parameters["failed"] == ["AUS"]
+    assert f.loc["KOR", "lost_mt"] == pytest.approx(0.25 * aus["South Korea"] * 0.735, abs=1e-3)
+    assert f.loc["JPN", "lost_mt"] == pytest.approx(0.25 * aus["Japan"] * 0.735, abs=1e-3)
+    assert any(f"AUS ({by.max() * 0.735:.2f} of {by.sum() * 0.735:.2f} Mt)" in c
+               for c in r.coverage)
+    with pytest.raises(LngError, match=r"KOR, JPN imported no LNG from NOR in 2023; their "
+                                       r"suppliers were .*AUS"):
+        lng.disrupt(store, ("KOR", "JPN"), 2023, suppliers=("NOR",))
+
+
 def test_ladder_and_gap(store: Store) -> None:
     r = lng.ladder(store, "KOR", years=(2024, 2025, 2027))
     f = r.frame.set_index("year")

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from econsec.cli.main import app
-from econsec.services.scenarios import ScenarioRunError, run_scenario
+from econsec.errors import NotFoundError, OptionError
+from econsec.services.scenarios import MAX_DRAWS, ScenarioRunError, run_scenario
 from econsec.store import Store
 from tests.conftest import ingest_real
 
@@ -131,3 +132,61 @@ def test_cli_run_prints_korea_and_japan(db: Path) -> None:
     assert {row["country"] for row in doc["focus"]} == {"KOR", "JPN"}
     r = runner.invoke(app, ["--db", str(db), "scenario", "list"])
     assert r.exit_code == 0 and "china-60" in r.stdout
+
+
+def test_focus_on_the_imposer_and_on_economies_one_model_lacks(db: Path) -> None:
+    # Issue 11: `--focus USA,…` raised KeyError "partner 'USA' not in the baseline": the PE data
+    # are U.S. imports by partner, so the United States is the market, not a partner. It is now
+    # reported (GE real income; its own PE welfare), and economies a model lacks are named.
+    with Store(db, read_only=True) as s:
+        r = run_scenario(s, "china-60", model="both")
+    f = r.focus(["usa", "KOR", "DEU", "VNM"]).set_index("country")
+    assert list(f.index) == ["USA", "KOR", "DEU", "VNM"]
+    c = r.countries().set_index("country")
+    assert f.loc["USA", "real_income_pct"] == c.loc["USA", "real_income_pct"]
+    t = r.pe.totals  # SMART welfare of the importing market = consumer surplus + tariff revenue
+    assert f.loc["USA", "pe_welfare_change_musd"] == pytest.approx(
+        (t["consumer_surplus_change"] + t["tariff_revenue_change"]) / 1e6)
+    assert np.isnan(f.loc["USA", "us_imports_change_musd_pe"])
+    # WIOD 2013 has no Vietnam (inside ROW); Census has no Germany (EU members are one partner)
+    assert np.isnan(f.loc["VNM", "real_income_pct"]) and f.loc["VNM", "us_imports_change_pct_pe"] > 0
+    assert np.isnan(f.loc["DEU", "us_imports_change_pct_pe"]) and not np.isnan(f.loc["DEU", "real_income_pct"])
+    _, notes = r.coverage(["USA", "DEU", "VNM"])
+    assert any(n.startswith("USA is the importing market of the PE model") for n in notes)
+    assert any(n.startswith("DEU is not a partner in the PE data") for n in notes)
+    assert any(n.startswith("VNM is not a region of the GE model") for n in notes)
+    assert list(r.diversion_gains(["USA", "KOR"], 3)) == ["KOR"]
+    with Store(db, read_only=True) as s:
+        ge = run_scenario(s, "china-60", model="ge")
+    with pytest.raises(NotFoundError, match=r"no result for VNM in china-60: the GE model "
+                                            r"\(wiod2013 2011\) has AUS, .*KOR.*inside ROW"):
+        ge.focus(["KOR", "VNM"])
+
+
+def test_draws_are_bounded_and_report_progress(db: Path) -> None:
+    # Issue 11: `--draws -5` was accepted and there was no upper bound or progress.
+    with Store(db, read_only=True) as s:
+        for bad in (-5, 1, MAX_DRAWS + 1):
+            with pytest.raises(OptionError, match=f"draws must be 0 .* got {bad}"):
+                run_scenario(s, "china-60", model="ge", draws=bad)
+        seen: list[tuple[int, int]] = []
+        r = run_scenario(s, "china-60", model="ge", draws=3, progress=lambda k, n: seen.append((k, n)))
+    assert seen == [(1, 3), (2, 3), (3, 3)] and r.bands is not None
+
+
+def test_cli_focus_and_draws(db: Path) -> None:
+    r = runner.invoke(app, ["--db", str(db), "scenario", "run", "china-60", "--focus", "USA,KOR"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.stdout.split())
+    assert "effects on USA, KOR" in text and "USA is the importing market of the PE model" in text
+    assert "diversion gains for KOR" in text and "diversion gains for USA" not in text
+    r = runner.invoke(app, ["--db", str(db), "--json", "scenario", "run", "china-60", "--model",
+                            "ge", "--focus", "kor,jpn"])
+    assert r.exit_code == 0, r.output
+    assert [x["country"] for x in json.loads(r.stdout)["focus"]] == ["KOR", "JPN"]
+    r = runner.invoke(app, ["--db", str(db), "scenario", "run", "china-60", "--model", "ge",
+                            "--focus", "KOR,VNM"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert " ".join(r.output.split()).startswith("error: no result for VNM in china-60")
+    r = runner.invoke(app, ["--db", str(db), "scenario", "run", "china-60", "--draws", "-5"])
+    assert r.exit_code == 1 and "draws must be 0" in r.output

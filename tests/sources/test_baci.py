@@ -96,6 +96,25 @@ def test_bad_input_names_row_and_field(tmp_path: Path, store, body, row, field, 
     assert snapshot(store) == before
 
 
+@pytest.mark.parametrize(("body", "row"), [
+    (b"\x93k\xaf\xe3\xb5\xc4\xca+" * 64, 1),                        # binary from byte one
+    (b"t,i,j,k,v,q\n2021,410,392,854231,1.0,1\n2021,410,392,\xff\xfe\x93,1.0,1\n", 3),
+])
+def test_binary_bytes_are_an_input_error_naming_the_line(tmp_path: Path, store, body: bytes,
+                                                          row: int) -> None:
+    # Issue 11: binary garbage in a correctly named year file gave a 64-line UnicodeDecodeError
+    # traceback (the header check opened the file as text); now one InputError with the line.
+    ingest(store, [(Baci(), fixture_files())])
+    before = snapshot(store)
+    files = _write(tmp_path, "")
+    files[1].write_bytes(body)
+    with pytest.raises(InputError) as ei:
+        ingest(store, [(Baci(), files)])
+    assert ei.value.row == row and "utf-8" in ei.value.expected
+    assert "BACI_HS17_Y2021_V202301.csv" in str(ei.value)
+    assert snapshot(store) == before
+
+
 def test_file_name_must_name_revision(tmp_path: Path) -> None:
     files = _write(tmp_path, "t,i,j,k,v,q\n2021,410,392,854231,1.0,1\n", name="trade.csv")
     with pytest.raises(InputError, match="HS revision"):

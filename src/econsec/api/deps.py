@@ -1,4 +1,9 @@
-"""Request dependencies: a store view per request, parameter parsing shared by routes."""
+"""Request dependencies: a store view per request, parameter parsing shared by routes.
+
+Country codes follow the rule of every interface (:mod:`econsec.services.args`): any case,
+normalised to upper case; unknown codes answer 404 naming the code, two identical economies where
+a pair is needed 422.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from econsec.api.responses import ApiError
+from econsec.services import args
 from econsec.store import Store
 
 
@@ -29,21 +35,31 @@ Writer = Annotated[Store, Depends(_write)]
 
 def codes(value: str | None, name: str) -> tuple[str, ...]:
     """``"kor, JPN"`` → ``("KOR", "JPN")``; each code must be 2–40 letters, digits or spaces."""
-    if not value:
-        return ()
-    out = tuple(x.strip().upper() for x in value.split(",") if x.strip())
+    out = tuple(args.normalise(x) for x in args.items(value))
     bad = [x for x in out if not (1 <= len(x) <= 40) or not x.replace(" ", "").replace("-", "").isalnum()]
     if bad:
         raise ApiError(422, f"query parameter {name!r}: expected comma-separated codes, got {bad[0]!r}")
     return out
 
 
+def countries(store: Store, value: str | None, name: str, *, distinct: bool = False,
+              groups: bool = False) -> tuple[str, ...]:
+    """Comma-separated country codes checked against the store (404 for an unknown code)."""
+    codes(value, name)  # 422 for a malformed code
+    return args.countries(store, value, distinct=distinct, groups=groups,
+                          option=f"query parameter {name!r}")
+
+
+def country(store: Store, value: str, name: str) -> str:
+    """One country code (a path or query parameter) checked against the store."""
+    return args.country(store, value, option=f"parameter {name!r}")
+
+
+def pair(store: Store, a: str, b: str) -> tuple[str, str]:
+    """Path parameters ``a`` and ``b``: two different known economies."""
+    return args.pair(store, a, b, options=("path parameter 'a'", "path parameter 'b'"))
+
+
 def years(value: str | None, name: str = "year") -> tuple[int, ...]:
-    """``"2022,2023"`` → ``(2022, 2023)``."""
-    if not value:
-        return ()
-    try:
-        return tuple(int(x) for x in value.split(",") if x.strip())
-    except ValueError as e:
-        raise ApiError(422, f"query parameter {name!r}: expected comma-separated years, "
-                       f"got {value!r}") from e
+    """``"2022,2023"`` → ``(2022, 2023)``; 422 for a part that is not a year."""
+    return args.years(value, option=f"query parameter {name!r}")

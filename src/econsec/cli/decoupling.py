@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from econsec.cli.options import split
 from econsec.cli.render import ResultView as _View
-from econsec.cli.render import emit, emit_result, err
+from econsec.cli.render import check_output, emit, emit_result, err
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 from econsec.present.charts import figure2
@@ -34,21 +35,23 @@ def run(ctx: typer.Context,
         barrier: Annotated[float | None, typer.Option("--barrier", help="Ad-valorem equivalent of the barrier (0.2 = 20%); default: the scenario's.")] = None,
         deficits: Annotated[str, typer.Option("--deficits", help="fixed | removed (start from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
         year: Annotated[int, typer.Option("--year", help="WIOD year.")] = 2011,
-        focus: Annotated[str, typer.Option("--focus", help="Comma-separated economies for the table and chart ('' = all).")] = ",".join(FOCUS),
+        focus: Annotated[list[str] | None, typer.Option("--focus", callback=split, help="Economies for the table and chart, comma-separated or repeated; 'all' = every economy (default: " + ",".join(FOCUS) + ").")] = None,
         chart: Annotated[str | None, typer.Option("--chart", help="Write a Figure-2-style PNG here.")] = None,
         fmt: Annotated[str, typer.Option("--format", help="table | csv | json | parquet")] = "table",
         out_path: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None) -> None:
     """Solve scenarios (Caliendo–Parro with input–output links on WIOD): real income change per
     economy per scenario, plus the bloc assignment of each scenario."""
+    from econsec.services import args
     from econsec.services import decoupling as svc
     from econsec.store import Store
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    check_output("json" if ctx.obj.json else fmt, out_path, FORMATS)
     names = list(svc.PRESETS) if scenarios == ["all"] else scenarios
-    who = [x.strip() for x in focus.split(",") if x.strip()] or None
+    focus = list(FOCUS) if focus is None else focus
     try:
         with Store(ctx.obj.config.db, read_only=True) as store:
+            who = None if not focus or focus == ["all"] else \
+                list(args.countries(store, focus, option="--focus"))
             res = svc.run_scenarios(store, names, barrier=barrier, year=year, deficits=deficits)
         table = res.table(who)
     except (EconsecError, KeyError) as e:

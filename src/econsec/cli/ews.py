@@ -9,9 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
+from econsec.cli.options import split
 from econsec.cli.render import emit, out, records
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
+from econsec.services import args
 
 app = typer.Typer(no_args_is_help=True, help="Supply-chain early warning (watchlists, scans, alerts).")
 watch_app = typer.Typer(no_args_is_help=True, help="Watchlists: items per importer, grade A–D.")
@@ -20,6 +22,10 @@ event_app = typer.Typer(no_args_is_help=True, help="Policy events feeding the po
 app.add_typer(event_app, name="event")
 
 SourceOpt = Annotated[str, typer.Option("--source", help="Trade source with monthly data.")]
+ImporterArg = Annotated[str, typer.Argument(help="ISO3 importer.")]
+ImporterOpt = Annotated[str | None, typer.Option("--importer", help="Only this importer (ISO3).")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Free-text note stored with the change.")]
+AlertArg = Annotated[int, typer.Argument(help="Alert id (see `econsec ews alerts`).")]
 
 
 def _read(ctx: typer.Context, fetch: Callable[[Any], Any]) -> Any:
@@ -36,7 +42,7 @@ def _read(ctx: typer.Context, fetch: Callable[[Any], Any]) -> Any:
 
 @watch_app.command("generate")
 def wl_generate(ctx: typer.Context, source: SourceOpt = "japan_customs",
-                importer: Annotated[list[str] | None, typer.Option("--importer", help="Only these importers.")] = None,
+                importer: Annotated[list[str] | None, typer.Option("--importer", callback=split, help="Only these importers (ISO3, comma-separated or repeated).")] = None,
                 min_share: Annotated[float, typer.Option("--min-share", help="Top-supplier share to watch.")] = 0.5,
                 from_screens: Annotated[bool, typer.Option("--from-screens", help="Use the four critical-item screens on an annual HS source (needs --importer, --year).")] = False,
                 year: Annotated[int | None, typer.Option("--year", help="Year for --from-screens.")] = None) -> None:
@@ -49,6 +55,7 @@ def wl_generate(ctx: typer.Context, source: SourceOpt = "japan_customs",
 
     try:
         with Store(ctx.obj.config.db) as store:
+            importer = list(args.countries(store, importer, option="--importer")) or None
             if from_screens:
                 if not importer or year is None:
                     raise ews.EwsError("--from-screens needs --importer and --year")
@@ -62,15 +69,18 @@ def wl_generate(ctx: typer.Context, source: SourceOpt = "japan_customs",
 
 
 @watch_app.command("add")
-def wl_add(ctx: typer.Context, importer: str, classification: str, product: str,
+def wl_add(ctx: typer.Context, importer: ImporterArg,
+           classification: Annotated[str, typer.Argument(help="Product classification of the source, e.g. HS9 or HS6.")],
+           product: Annotated[str, typer.Argument(help="Product code in that classification.")],
            grade: Annotated[str, typer.Option("--grade", help="A | B | C | D")] = "B",
-           note: Annotated[str | None, typer.Option("--note")] = None) -> None:
+           note: NoteOpt = None) -> None:
     """Add an item to an importer's watchlist by hand."""
     from econsec.services import ews
     from econsec.store import Store
 
     try:
         with Store(ctx.obj.config.db) as store:
+            importer = args.country(store, importer, option="IMPORTER")
             ews.add_watch(store, importer, classification, product, grade=grade, note=note)
     except EconsecError as e:
         raise _fail(e) from e
@@ -78,11 +88,13 @@ def wl_add(ctx: typer.Context, importer: str, classification: str, product: str,
 
 
 @watch_app.command("list")
-def wl_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--importer")] = None) -> None:
+def wl_list(ctx: typer.Context, importer: ImporterOpt = None) -> None:
     """List watched items."""
     from econsec.services import ews
 
-    emit(_read(ctx, lambda s: ews.watchlist(s, importer)), as_json=ctx.obj.json, title="watchlist")
+    emit(_read(ctx, lambda s: ews.watchlist(s, args.country(s, importer, option="--importer")
+                                            if importer else None)),
+         as_json=ctx.obj.json, title="watchlist")
 
 
 @app.command()
@@ -91,8 +103,8 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
          pair: Annotated[tuple[str, str] | None, typer.Option("--pair", help="Joint mode: importer A and partner B.")] = None,
          webhook: Annotated[str | None, typer.Option("--webhook", help="POST new alerts to this URL.")] = None,
          smtp: Annotated[str | None, typer.Option("--smtp", help="Mail alerts through this relay, HOST:PORT.")] = None,
-         mail_to: Annotated[list[str] | None, typer.Option("--mail-to", help="Recipient (repeatable); needs --smtp.")] = None,
-         mail_from: Annotated[str, typer.Option("--mail-from")] = "econsec-ews@localhost",
+         mail_to: Annotated[list[str] | None, typer.Option("--mail-to", callback=split, help="Recipients, comma-separated or repeated; needs --smtp.")] = None,
+         mail_from: Annotated[str, typer.Option("--mail-from", help="Sender address of alert mails.")] = "econsec-ews@localhost",
          all_items: Annotated[bool, typer.Option("--all", help="Check every item, not only those due by grade frequency.")] = False,
          value_signal: Annotated[str, typer.Option("--value-signal", help="value_drop | stl_drop (default: the backtested default).")] = "") -> None:
     """Score the watched items due as of a month (or --all); store, deduplicate and notify alerts."""
@@ -101,6 +113,7 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
 
     try:
         with Store(ctx.obj.config.db) as store:
+            pair = args.pair(store, *pair, options=("--pair A", "--pair B")) if pair else None
             relay = None
             if smtp is not None:
                 host, _, port = smtp.rpartition(":")
@@ -115,7 +128,7 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
     if ctx.obj.json:
         sys.stdout.write(json.dumps({"as_of": r.as_of, "source": r.source, "vintage": r.vintage,
                                      "items": r.items, "due": r.due, "checked": r.checked,
-                                     "skipped": r.skipped, "forced": r.forced,
+                                     "skipped": r.skipped, "forced": r.forced, "kept": r.kept,
                                      "created": r.created, "updated": r.updated,
                                      "deliveries": [d.__dict__ for d in r.deliveries]}) + "\n")
         return
@@ -125,7 +138,7 @@ def scan(ctx: typer.Context, source: SourceOpt = "japan_customs",
 
 
 @app.command("alerts")
-def alerts_(ctx: typer.Context, status: Annotated[str | None, typer.Option("--status")] = None) -> None:
+def alerts_(ctx: typer.Context, status: Annotated[str | None, typer.Option("--status", help="Only alerts with this status: new | acknowledged | confirmed | no_impact | resolved.")] = None) -> None:
     """List stored alerts (with their explanation in JSON output)."""
     from econsec.services import ews
 
@@ -149,15 +162,15 @@ def _move(ctx: typer.Context, alert_id: int, to: str, note: str | None) -> None:
 
 
 @app.command()
-def ack(ctx: typer.Context, alert_id: int, note: Annotated[str | None, typer.Option("--note")] = None) -> None:
+def ack(ctx: typer.Context, alert_id: AlertArg, note: NoteOpt = None) -> None:
     """Acknowledge an alert."""
     _move(ctx, alert_id, "acknowledged", note)
 
 
 @app.command()
-def resolve(ctx: typer.Context, alert_id: int,
+def resolve(ctx: typer.Context, alert_id: AlertArg,
             status: Annotated[str, typer.Option("--as", help="confirmed | no_impact | resolved")] = "resolved",
-            note: Annotated[str | None, typer.Option("--note")] = None) -> None:
+            note: NoteOpt = None) -> None:
     """Close an alert (or mark it confirmed / no impact)."""
     _move(ctx, alert_id, status, note)
 
@@ -178,20 +191,20 @@ def backtest(ctx: typer.Context,
                                      "events": records(r.events), "summary": records(r.summary)},
                                     default=str) + "\n")
         return
-    out.print(r.method, highlight=False)
+    out.print(r.method, highlight=False, markup=False)   # "[start−3, start]" is not markup
     emit(r.events.drop(columns=["reference"]), as_json=False, title="events")
     emit(r.summary, as_json=False, title="summary")
 
 
 @event_app.command("add")
-def ev_add(ctx: typer.Context, importer: str,
+def ev_add(ctx: typer.Context, importer: ImporterArg,
            start: Annotated[str, typer.Option("--start", help="First month YYYY-MM.")],
            note: Annotated[str, typer.Option("--note", help="What happened (stored as the description).")],
            partner: Annotated[str | None, typer.Option("--partner", help="Supplier ISO3 it hits (default: all).")] = None,
            item: Annotated[str | None, typer.Option("--item", help="CLASS:CODE (code or HS prefix; default: all items).")] = None,
            end: Annotated[str | None, typer.Option("--end", help="Last month YYYY-MM (default: open).")] = None,
            severity: Annotated[float, typer.Option("--severity", help="Strength in z-units.")] = 3.0,
-           reference: Annotated[str | None, typer.Option("--reference")] = None) -> None:
+           reference: Annotated[str | None, typer.Option("--reference", help="Where the event is documented (URL or citation).")] = None) -> None:
     """Record a policy event for an importer (optionally one supplier and one item)."""
     from econsec.services import ews
     from econsec.store import Store
@@ -199,6 +212,8 @@ def ev_add(ctx: typer.Context, importer: str,
     cls, code = (item.split(":", 1) if item and ":" in item else (None, item))
     try:
         with Store(ctx.obj.config.db) as store:
+            importer = args.country(store, importer, option="IMPORTER")
+            partner = args.country(store, partner, option="--partner") if partner else None
             eid = ews.add_event(store, importer, start, note, severity=severity, end=end,
                                 classification=cls or None, product=code or None,
                                 reference=reference, partner=partner)
@@ -209,15 +224,17 @@ def ev_add(ctx: typer.Context, importer: str,
 
 
 @event_app.command("list")
-def ev_list(ctx: typer.Context, importer: Annotated[str | None, typer.Option("--importer")] = None) -> None:
+def ev_list(ctx: typer.Context, importer: ImporterOpt = None) -> None:
     """List policy events."""
     from econsec.services import ews
 
-    emit(_read(ctx, lambda s: ews.events(s, importer)), as_json=ctx.obj.json, title="policy events")
+    emit(_read(ctx, lambda s: ews.events(s, args.country(s, importer, option="--importer")
+                                         if importer else None)),
+         as_json=ctx.obj.json, title="policy events")
 
 
 @event_app.command("from-preset")
-def ev_from_preset(ctx: typer.Context, name: str,
+def ev_from_preset(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Scenario preset name (see `econsec scenario list`).")],
                    start: Annotated[str | None, typer.Option("--start", help="Start for measures without an effective date.")] = None) -> None:
     """Turn a tariff preset's measures into policy events (importer = imposer, partner = target)."""
     from econsec.services import ews

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from econsec.cli.options import split
 from econsec.cli.render import emit, out
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
@@ -23,29 +24,34 @@ def _pairs(spec: str) -> dict[tuple[str, str], float]:
         raise typer.BadParameter(f"expected EXP-IMP[,EXP-IMP…]=VALUE, got {spec!r}") from e
 
 
-Covariates = Annotated[str, typer.Option("--covariates", help="Comma-separated cost variables.")]
+ESTIMATE_COVARIATES = ("lndist", "contig", "common_lang", "colony", "rta", "international")
+SIMULATE_COVARIATES = ("rta", "contig", "common_lang", "lndist", "international")
+EstimateCovariates = Annotated[list[str] | None, typer.Option("--covariates", callback=split, help="Cost variables, comma-separated or repeated (default: " + ",".join(ESTIMATE_COVARIATES) + ").")]
+SimulateCovariates = Annotated[list[str] | None, typer.Option("--covariates", callback=split, help="Cost variables, comma-separated or repeated (default: " + ",".join(SIMULATE_COVARIATES) + ").")]
 DataOpt = Annotated[str | None, typer.Option("--data", help="CSV or Parquet file (exporter, importer, year, trade, covariates; Y and E optional).")]
 
 
 @app.command()
-def estimate(ctx: typer.Context, covariates: Covariates = "lndist,contig,common_lang,colony,rta,international",
+def estimate(ctx: typer.Context, covariates: EstimateCovariates = None,
              data: DataOpt = None,
              dataset: Annotated[str, typer.Option("--dataset", help="gravity_panel dataset in the store.")] = "agtpa_yotov2016",
-             years: Annotated[str | None, typer.Option("--years", help="Comma-separated years.")] = None,
+             years: Annotated[list[str] | None, typer.Option("--years", callback=split, help="Years, comma-separated or repeated (default: all).")] = None,
              fe: Annotated[str, typer.Option("--fe", help="exporter-importer | exporter-importer-pair | none.")] = "exporter-importer",
              vcov: Annotated[str, typer.Option("--vcov", help="cluster-pair | cluster-directed-pair | robust | iid.")] = "cluster-pair") -> None:
     """PPML with exporter(-year), importer(-year) and optional pair fixed effects."""
+    from econsec.services import args
     from econsec.services import gravity as svc
     from econsec.store import Store
 
-    yrs = [int(y) for y in years.split(",")] if years else None
+    covariates = covariates or list(ESTIMATE_COVARIATES)
     try:
+        yrs = list(args.years(years, option="--years")) or None
         if data:
-            res = svc.estimate(None, covariates=covariates.split(","), data=data, years=yrs,
+            res = svc.estimate(None, covariates=covariates, data=data, years=yrs,
                                fixed_effects=fe, vcov=vcov)
         else:
             with Store(ctx.obj.config.db, read_only=True) as s:
-                res = svc.estimate(s, covariates=covariates.split(","), dataset=dataset, years=yrs,
+                res = svc.estimate(s, covariates=covariates, dataset=dataset, years=yrs,
                                    fixed_effects=fe, vcov=vcov)
     except (EconsecError, ValueError) as e:
         raise _fail(e) from e
@@ -56,11 +62,11 @@ def estimate(ctx: typer.Context, covariates: Covariates = "lndist,contig,common_
 
 
 @app.command()
-def simulate(ctx: typer.Context, covariates: Covariates = "rta,contig,common_lang,lndist,international",
+def simulate(ctx: typer.Context, covariates: SimulateCovariates = None,
              data: DataOpt = None,
              dataset: Annotated[str, typer.Option("--dataset", help="gravity_panel dataset in the store.")] = "gegravity_sample_2006",
-             year: Annotated[int, typer.Option("--year")] = 2006,
-             sigma: Annotated[float, typer.Option("--sigma")] = 5.0,
+             year: Annotated[int, typer.Option("--year", help="Year of the panel to simulate.")] = 2006,
+             sigma: Annotated[float, typer.Option("--sigma", help="Elasticity of substitution σ (trade elasticity σ − 1).")] = 5.0,
              reference: Annotated[str, typer.Option("--reference", help="Reference importer (its inward resistance is 1).")] = "DEU",
              set_: Annotated[list[str] | None, typer.Option("--set", help="VAR:EXP-IMP[,EXP-IMP…]=VALUE, e.g. rta:CAN-JPN,JPN-CAN=1 (repeatable).")] = None,
              tariff: Annotated[list[str] | None, typer.Option("--tariff", help="EXP-IMP[,…]=RATE, e.g. CHN-USA=0.25 (importer USA taxes CHN).")] = None,
@@ -80,7 +86,7 @@ def simulate(ctx: typer.Context, covariates: Covariates = "rta,contig,common_lan
     for t in tariff or []:
         taxes.update(_pairs(t))
     try:
-        kw = dict(covariates=covariates.split(","), year=year, sigma=sigma, reference_importer=reference,
+        kw = dict(covariates=covariates or list(SIMULATE_COVARIATES), year=year, sigma=sigma, reference_importer=reference,
                   set_values=sets, tariffs=taxes or None, full_ge=closure,
                   tariff_revenue=closure != "gegravity")
         if data:

@@ -8,7 +8,7 @@ import pandas as pd
 import typer
 
 from econsec.cli.render import ResultView as _View
-from econsec.cli.render import emit_result
+from econsec.cli.render import check_output, emit_result
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
@@ -30,8 +30,8 @@ def _emit(ctx: typer.Context, compute: Any, fmt: str, out_path: str | None,
           tables: tuple[str, ...] = ()) -> None:
     from econsec.store import Store
 
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    fmt = "json" if ctx.obj.json else fmt
+    check_output(fmt, out_path, FORMATS)
     try:
         with Store(ctx.obj.config.db, read_only=True) as store:
             res = compute(store)
@@ -39,7 +39,7 @@ def _emit(ctx: typer.Context, compute: Any, fmt: str, out_path: str | None,
         raise _fail(e) from e
     view = _View(res, _flat(res.frame), {k: _flat(res.table(k)) for k in tables})
     try:
-        emit_result(view, fmt="json" if ctx.obj.json else fmt, out_path=out_path, tables=tables)
+        emit_result(view, fmt=fmt, out_path=out_path, tables=tables)
     except ValueError as e:
         raise _fail(e) from e
 
@@ -72,10 +72,11 @@ def shock(ctx: typer.Context,
           out_path: Annotated[str | None, OUT] = None) -> None:
     """Cut one country-sector's supply and propagate it: output loss per country-sector and per
     region (table ``by_region``)."""
+    from econsec.services import args
     from econsec.services import io as svc
 
     if model not in ("ghosh", "leontief"):
         raise typer.BadParameter("--model must be one of ghosh, leontief")
-    _emit(ctx, lambda s: svc.shock(s, country=country, sector=sector, cut=cut,
+    _emit(ctx, lambda s: svc.shock(s, country=args.country(s, country, option="--country"), sector=sector, cut=cut,
                                    model=model, year=year),  # type: ignore[arg-type]
           fmt, out_path, tables=("by_region",))

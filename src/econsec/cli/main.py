@@ -1,7 +1,9 @@
 """``econsec`` command line: ingest, sources, sql.
 
-Global options (before the command): ``--db``, ``--data-dir``, ``--json``. Errors econsec raises
-on purpose print one clear line and exit with status 1; usage errors exit with status 2.
+Global options (before the command): ``--db``, ``--data-dir``, ``--json``; ``--json`` may also
+follow the command, and list options take ``A,B`` or a repeated flag (:mod:`econsec.cli.options`).
+Errors econsec raises on purpose print one clear line and exit with status 1; usage errors exit
+with status 2.
 """
 
 from __future__ import annotations
@@ -15,13 +17,16 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from econsec import __version__
+from econsec.cli.options import JSON_HELP, EconsecGroup
 from econsec.cli.render import emit, err, fail, out
 from econsec.errors import EconsecError
 from econsec.services import catalog as svc
 from econsec.settings import Config
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="econsec: economic-security analytics on real trade data.")
+app = typer.Typer(cls=EconsecGroup, add_completion=False, no_args_is_help=True,
+                  help="econsec: economic-security analytics on real trade data. Country codes "
+                       "are ISO3 in any case (kor = KOR); list options take A,B or a repeated "
+                       "flag; --json works before or after the command.")
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def main(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help="Store path (env ECONSEC_DB).")] = None,
     data_dir: Annotated[str | None, typer.Option("--data-dir", help="Data directory (env ECONSEC_DATA_DIR).")] = None,
-    json_: Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:

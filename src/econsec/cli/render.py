@@ -1,9 +1,15 @@
-"""Rendering of DataFrames for the terminal (rich tables) or machines (JSON)."""
+"""Rendering of DataFrames for the terminal (rich tables) or machines (JSON).
+
+On a terminal, tables fit its width. When standard output is a file or a pipe (``econsec … >
+log.txt``, ``make run``), tables are not wrapped to 80 columns: they keep their natural width
+(at most ``COLUMNS`` when that variable is set), one line per row.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from typing import Any
 
@@ -14,9 +20,24 @@ from rich.table import Table
 
 from econsec.services.serialize import ResultView, document, records
 
-__all__ = ["ResultView", "emit", "emit_result", "err", "fail", "out", "records"]
+__all__ = ["FORMATS", "ResultView", "check_output", "emit", "emit_result", "err", "fail", "out",
+           "records"]
 
-out = Console(soft_wrap=True)
+#: Width for output that is not a terminal: wide enough that no table wraps.
+PIPE_WIDTH = 10_000
+
+
+def _width() -> int | None:
+    """None (the terminal's width) on a terminal; else ``COLUMNS`` if set, else :data:`PIPE_WIDTH`."""
+    if sys.stdout.isatty():
+        return None
+    cols = os.environ.get("COLUMNS", "")
+    return int(cols) if cols.isdigit() and int(cols) > 0 else PIPE_WIDTH
+
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+out = Console(soft_wrap=True, width=_width())
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -42,6 +63,17 @@ def emit(df: pd.DataFrame, *, as_json: bool, title: str | None = None, max_rows:
         out.print(f"[dim]{len(df) - max_rows:,} more rows (use --json for all)[/dim]")
 
 
+def check_output(fmt: str, out_path: str | None, formats: tuple[str, ...] = FORMATS) -> None:
+    """Refuse an output format that is not allowed, or ``parquet`` without ``--out``, as a usage
+    error (exit status 2) before any work is done."""
+    if fmt not in formats:
+        raise typer.BadParameter(f"expected one of {', '.join(formats)}, got {fmt!r}",
+                                 param_hint="--format")
+    if fmt == "parquet" and not out_path:
+        raise typer.BadParameter("parquet needs --out PATH (Parquet is a binary file, not "
+                                 "terminal output)", param_hint="--format")
+
+
 def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 40,
                 tables: tuple[str, ...] = ()) -> None:
     """Write an IndicatorResult-like object (``frame``, ``tables``, ``provenance()``, ``summary()``).
@@ -54,6 +86,7 @@ def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 
     import io
     from pathlib import Path
 
+    check_output(fmt, out_path)
     prov = result.provenance()
     if fmt == "table":
         out.print(f"[bold]{result.summary()}[/bold]", highlight=False)
@@ -71,8 +104,7 @@ def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 
         result.frame.to_csv(buf, index=False)
         text = buf.getvalue()
     elif fmt == "parquet":
-        if not out_path:
-            raise ValueError("--format parquet needs --out PATH")
+        assert out_path  # check_output
         import pyarrow as pa
         import pyarrow.parquet as pq
 
@@ -87,8 +119,6 @@ def emit_result(result: Any, *, fmt: str, out_path: str | None, max_rows: int = 
             write(v, base.with_name(f"{base.stem}.{k}.parquet"))
         err.print(f"wrote {base}")
         return
-    else:
-        raise ValueError(f"format must be table, csv, json or parquet, got {fmt!r}")
     if out_path:
         Path(out_path).write_text(text, encoding="utf-8")
         err.print(f"wrote {out_path}")

@@ -13,9 +13,11 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from econsec.cli.options import split
 from econsec.cli.render import err, fail, out, records
 from econsec.errors import EconsecError
 from econsec.present.report_html import render_html
+from econsec.services import args
 from econsec.services import report as svc
 from econsec.store import Store
 
@@ -27,11 +29,12 @@ def register(app: typer.Typer) -> None:
                b: Annotated[str, typer.Argument(help="Second economy (ISO3).")] = "JPN",
                year: Annotated[int | None, typer.Option("--year", help="Product-data year "
                                                         "(default: the latest in --source).")] = None,
-               source: Annotated[str, typer.Option("--source")] = svc.ind.DEFAULT_SOURCE,
+               source: Annotated[str, typer.Option("--source", help="Product-level trade source "
+                                                   "in the store.")] = svc.ind.DEFAULT_SOURCE,
                draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for the "
                                                   "tariff scenarios' bands.")] = 0,
-               sections: Annotated[str | None, typer.Option("--sections", help="Comma-separated "
-                                                            "sections (default: all): " + ", ".join(svc.SECTIONS))] = None,
+               sections: Annotated[list[str] | None, typer.Option("--sections", callback=split, help="Sections, comma-separated or repeated "
+                                                                  "(default: all): " + ", ".join(svc.SECTIONS))] = None,
                fmt: Annotated[str, typer.Option("--format", help="html | json")] = "html",
                out_path: Annotated[str | None, typer.Option("--out", help="File to write (default "
                                                             "report-A-B.html or .json).")] = None,
@@ -41,12 +44,15 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("html", "json"):
             raise fail(EconsecError(f"--format must be html or json, got {fmt!r}"))
         path = Path(out_path or f"report-{a.upper()}-{b.upper()}.{fmt}")
-        store = Store(ctx.obj.config.db, read_only=True)
         try:
+            store = Store(ctx.obj.config.db, read_only=True)
+        except EconsecError as e:  # no store yet: one line, not a traceback
+            raise fail(e) from e
+        try:
+            a, b = args.pair(store, a, b)
             with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
-                chosen = tuple(x.strip() for x in sections.split(",") if x.strip()) if sections \
-                    else svc.SECTIONS
+                chosen = tuple(sections) if sections else svc.SECTIONS
                 task = bar.add_task("report", total=len(chosen))
 
                 started = [0]

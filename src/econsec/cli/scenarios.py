@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from econsec.cli.render import emit, err, out, records
+from econsec.cli.options import split
+from econsec.cli.render import check_output, emit, err, out, records
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
 app = typer.Typer(no_args_is_help=True, help="Tariff and trade-agreement scenarios (GE and PE).")
+
+
+@contextmanager
+def _draw_progress(title: str, draws: int) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar over the Monte Carlo draws on stderr (a spinner when there are none); yields the
+    ``progress(done, total)`` callback the service calls after each draw."""
+    if not draws:
+        with err.status(f"{title}…"):
+            yield None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(f"{title}: Monte Carlo draws", total=draws)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 
@@ -46,34 +64,41 @@ def run(ctx: typer.Context,
         sigma: Annotated[float, typer.Option("--sigma", help="Elasticity of substitution for goods (trade elasticity σ − 1).")] = 5.0,
         draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for 5–95 % bands (0 = none).")] = 0,
         deficits: Annotated[str, typer.Option("--deficits", help="fixed (held in world-GDP units) | removed (solve from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
-        focus: Annotated[str, typer.Option("--focus", help="Comma-separated economies to report first.")] = "KOR,JPN",
+        focus: Annotated[list[str] | None, typer.Option("--focus", callback=split, help="Economies to report first, comma-separated or repeated (default: KOR,JPN).")] = None,
         top: Annotated[int, typer.Option("--top", help="HS10 diversion gains to list per focus economy.")] = 10,
         fmt: Annotated[str, typer.Option("--format", help="table | json | csv (per-country table).")] = "table",
         out_path: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None) -> None:
     """Run a scenario: effects on the focus economies (GE with bands, PE in the U.S. market),
     every economy's real income, third markets and the largest HS10 diversion gains."""
+    from econsec.services import args
     from econsec.services import scenarios as svc
     from econsec.store import Store
 
     if model not in svc.MODELS:
         raise typer.BadParameter(f"--model must be one of {', '.join(svc.MODELS)}")
+    check_output(fmt, out_path, ("table", "json", "csv"))
     c = ctx.obj
-    who = [x.strip() for x in focus.split(",") if x.strip()]
     try:
+        svc.check_draws(draws)
         with Store(c.config.db, read_only=True) as store:
+            who = list(args.countries(store, focus or ["KOR", "JPN"], option="--focus"))
             beta = None
             spec = svc.resolve(name)
             if spec.agreements:
                 beta = svc.rta_coefficient(store)
-            with err.status(f"running {spec.name} ({model})…"):
+            with _draw_progress(f"running {spec.name} ({model})", draws) as step:
                 res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,
-                                       rta_beta=beta, deficits=deficits)  # type: ignore[arg-type]
+                                       rta_beta=beta, deficits=deficits,  # type: ignore[arg-type]
+                                       progress=step)
+        focus_table = res.focus(who)  # an economy no model has: one line naming those it has
+        _, focus_notes = res.coverage(who)
+        gains = res.diversion_gains(who, top)
     except EconsecError as e:
         raise _fail(e) from e
-    gains = {k: res.pe.top_diversion_gains(k, top) for k in who} if res.pe is not None else {}
     fmt = "json" if c.json else fmt
     if fmt == "json":
-        doc = {"provenance": res.provenance(), "focus": records(res.focus(who)),
+        doc = {"provenance": res.provenance(), "focus": records(focus_table),
+               "focus_notes": list(focus_notes),
                "countries": records(res.countries()),
                "third_markets": records(res.third_markets) if res.third_markets is not None else [],
                "diversion_gains": {k: records(v) for k, v in gains.items()}}
@@ -91,7 +116,9 @@ def run(ctx: typer.Context,
             sys.stdout.write(text)
         return
     out.print(f"[bold]{res.summary()}[/bold]", highlight=False)
-    emit(res.focus(who), as_json=False, title="effects on " + ", ".join(who))
+    emit(focus_table, as_json=False, title="effects on " + ", ".join(who))
+    for note in focus_notes:
+        out.print(f"[dim]note: {note}[/dim]", highlight=False)
     emit(res.countries().head(12), as_json=False, title="largest real-income losses (GE)")
     if res.third_markets is not None:
         tm = res.third_markets[res.third_markets["third_market"]]

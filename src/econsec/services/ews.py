@@ -4,10 +4,13 @@ A scan evaluates the watched items that are *due* as of a data month (no look-ah
 is due when its last check in that source (``ews_checks``) is at least its grade's check
 interval old (``econsec.analytics.ews.watchlist.due``); ``all_items=True`` checks every item.
 It writes its checks and alerts in ONE transaction, so a scan killed midway leaves the store as
-before. An open alert (status not
-``resolved``) for the same importer × item is updated, not duplicated; its ``dedup_key`` is
-``importer|classification|product|first month``. Notifications go out after the commit, for
-every alert without a successful delivery, so a restart re-sends what was not delivered.
+before. An alert is an episode of an importer × item from its first month (``dedup_key``
+``importer|classification|product|first month``) to its ``as_of`` month, and holds the score,
+level and explanation of its ``as_of`` month (the level is always the level of that score).
+A scan as of month t continues the item's open episode (status not ``resolved``) that ended
+at or before t, and never touches an episode that already holds a month after t (see
+:func:`_episode_action`). Notifications go out after the commit, for every alert without a
+successful delivery, so a restart re-sends what was not delivered.
 """
 
 from __future__ import annotations
@@ -52,7 +55,7 @@ class EwsError(EconsecError):
 @dataclass(frozen=True)
 class ScanResult:
     """What a scan did: the as-of month, items in scope, how many were due, checked and skipped,
-    alerts created/updated, deliveries."""
+    alerts created/updated, alerts kept (they already hold a later month), deliveries."""
 
     as_of: str
     source: str
@@ -66,11 +69,13 @@ class ScanResult:
     checked: int = 0
     skipped: int = 0
     forced: bool = False
+    kept: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
+        kept = (f", {len(self.kept)} kept (they already hold a later month)" if self.kept else "")
         return (f"scan {self.source} as of {self.as_of}: {self.items} items, {self.due} due, "
                 f"{self.checked} checked{' (--all)' if self.forced else ''}, {self.skipped} skipped; "
-                f"{len(self.created)} new alerts, {len(self.updated)} updated")
+                f"{len(self.created)} new alerts, {len(self.updated)} updated{kept}")
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
@@ -123,7 +128,10 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     Due: never checked in ``source``, or last checked at least the grade's interval before
     ``as_of`` (:func:`econsec.analytics.ews.watchlist.due`); ``all_items`` checks every item.
     The checked items' last-checked month (never moved backwards) is written in the same
-    transaction as the alerts.
+    transaction as the alerts. An alerting item continues its open alert ended at or before
+    ``as_of`` (score, level, explanation and ``as_of`` replaced by this month's), or opens a new
+    one; an open alert that already holds a later month is left as it is (``kept``): a scan of
+    month t never rewrites what later months said.
 
     With ``pair=(A, B)`` only A's items are scanned and each alert carries cover options from B.
     After the commit, pending alerts go to ``webhook`` and, with ``smtp=(host, port)`` and
@@ -154,6 +162,7 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     month = p.months[-1]
     created: list[int] = []
     updated: list[int] = []
+    kept: list[int] = []
     checked = p.items[["importer", "classification", "product"]].assign(
         source=source, last_checked=month.date(), checked_at=now)
     with store.transaction() as con:
@@ -172,21 +181,33 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
         con.unregister("_chk")
         if progress is not None:
             progress("checks")
-        open_ = {(r[1], r[2], r[3]): (r[0], r[4]) for r in con.execute(
-            "SELECT alert_id, importer, classification, product, level FROM ews_alerts "
-            "WHERE status <> 'resolved'").fetchall()}
+        open_: dict[tuple[str, str, str], list[tuple[int, pd.Timestamp, pd.Timestamp]]] = {}
+        was: dict[int, tuple[str, str]] = {}
+        for aid, imp, cls, prod, key, last, old, status in con.execute(
+                "SELECT alert_id, importer, classification, product, dedup_key, as_of, level, status "
+                "FROM ews_alerts WHERE status <> 'resolved'").fetchall():
+            open_.setdefault((imp, cls, prod), []).append(
+                (int(aid), pd.Timestamp(key.rsplit("|", 1)[1] + "-01"), pd.Timestamp(last)))
+            was[int(aid)] = (old, status)
         next_id = _scalar(con, "SELECT coalesce(max(alert_id), 0) FROM ews_alerts") + 1
         for i in hit:
             imp, cls, prod = (str(x) for x in p.items.iloc[i][["importer", "classification", "product"]])
-            level = LEVELS[int(lv[i, -1])]
+            action, aid = _episode_action(open_.get((imp, cls, prod), []), month)
+            if action == "keep":
+                kept.append(aid)
+                continue
+            level = LEVELS[int(lv[i, -1])]   # the level of this month's score, never a past one
             why = json.dumps(explain(sig, (int(i), -1), rules))
             cover = json.dumps(cover_options(full.upto(t), int(rows[i]), pair[1], store)) if pair else None
-            if (imp, cls, prod) in open_:
-                aid, old = open_[(imp, cls, prod)]
-                top = max(old, level, key=LEVELS.index)
+            if action == "update":
                 con.execute("""UPDATE ews_alerts SET level=?, score=?, signals=?, cover=coalesce(?, cover),
-                               as_of=greatest(as_of, ?), last_seen=? WHERE alert_id=?""",
-                            [top, float(sc[i, -1]), why, cover, month.date(), now, aid])
+                               as_of=?, last_seen=? WHERE alert_id=?""",
+                            [level, float(sc[i, -1]), why, cover, month.date(), now, aid])
+                old, status = was[aid]
+                if old != level:   # the row holds the latest month's level; the history keeps the path
+                    con.execute("INSERT INTO ews_alert_history VALUES (?, ?, ?, ?, ?)",
+                                [aid, now, status, status, f"level {old} → {level}: scan as of "
+                                 f"{month:%Y-%m}, score {sc[i, -1]:.1f}"])
                 updated.append(aid)
             else:
                 aid = next_id
@@ -205,7 +226,27 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     n_scope = int(scope.sum())
     return ScanResult(f"{month:%Y-%m}", source, p.vintage, n_scope, created, updated,
                       alerts(store), deliveries, due=int(is_due.sum()), checked=len(p.items),
-                      skipped=n_scope - len(p.items), forced=all_items)
+                      skipped=n_scope - len(p.items), forced=all_items, kept=kept)
+
+
+def _episode_action(episodes: Sequence[tuple[int, pd.Timestamp, pd.Timestamp]],
+                    month: pd.Timestamp) -> tuple[Literal["keep", "update", "new"], int]:
+    """What a scan as of ``month`` does for an alerting item with open alerts ``episodes``.
+
+    Each episode is ``(alert_id, first month, as_of)``. One that already holds a month after
+    ``month`` (``first ≤ month < as_of``) is **kept** untouched: a scan as of t never rewrites
+    what a later month said. Otherwise the open episode with the latest ``as_of ≤ month`` is
+    **updated** to ``month`` (a re-scan of its own month recomputes it); without one a **new**
+    episode starts at ``month`` (also when the item's only open episodes start after ``month``:
+    an earlier episode found by a back-scan). Returns the action and the alert id (0 for new).
+    """
+    for aid, first, last in episodes:
+        if first <= month < last:
+            return "keep", aid
+    before = [(last, aid) for aid, _, last in episodes if last <= month]
+    if before:
+        return "update", max(before)[1]
+    return "new", 0
 
 
 def _due(store: Store, panel: MonthlyPanel, source: str, month: pd.Timestamp,

@@ -15,19 +15,31 @@ import pandas as pd
 from econsec.analytics.indicators import competitiveness as cp
 from econsec.analytics.indicators import complementarity as cm
 from econsec.analytics.indicators import concentration as cc
+from econsec.analytics.indicators import coverage as cv
 from econsec.analytics.indicators import equipment as eqp
+from econsec.analytics.indicators import residual as rs
 from econsec.analytics.indicators import screens as sc
 from econsec.analytics.indicators import semiconductors as semi
 from econsec.analytics.indicators import vulnerability as vu
 from econsec.analytics.indicators.complexity import Convention, complexity
-from econsec.analytics.indicators.data import load_panel, partial_years, source_years
+from econsec.analytics.indicators.data import (
+    benchmark_totals,
+    benchmark_vintage,
+    load_panel,
+    partial_years,
+    source_years,
+)
+from econsec.analytics.indicators.exposure import apply_coverage
 from econsec.analytics.indicators.exposure import exposure as exposure_kernel
 from econsec.analytics.indicators.panel import TradePanel
 from econsec.analytics.indicators.results import IndicatorResult
+from econsec.errors import NotFoundError, OptionError
 from econsec.store import Store
 
 DEFAULT_SOURCE = "comtrade_hs2"
 DEFAULT_THRESHOLDS = sc.Thresholds()
+#: Rankings keep economies whose trade in the panel is at least this share of an independent total.
+DEFAULT_MIN_COVERAGE = cv.DEFAULT_MIN_COVERAGE
 IV_METHOD = ("IV_c = Σ_{s,p} m_csp · (x_sp / X_wp) / M_c: import-weighted world market share of "
              "c's suppliers (econsec's definition, methods.md §2, after SNU's Supply Chain "
              "Dominance Index); iv_hhi = Σ_p (M_cp/M_c)·HHI_cp; share_flagged_* = share of imports "
@@ -35,10 +47,13 @@ IV_METHOD = ("IV_c = Σ_{s,p} m_csp · (x_sp / X_wp) / M_c: import-weighted worl
 
 
 def _screens(panel: TradePanel, conc: cc.Concentration, t: sc.Thresholds,
-             history: Sequence[TradePanel] = ()) -> dict[str, np.ndarray]:
+             history: Sequence[TradePanel] = (), *, include_residual: bool = False
+             ) -> dict[str, np.ndarray]:
+    """The four screens; residual codes (HS 98–99 etc., ``residual.residual_mask``) are never
+    flagged unless ``include_residual``."""
     hw = cc.world_export_hhi(panel.world_exports)
-    flags: dict[str, np.ndarray] = {n: sc.screen(n, conc, panel.world_exports, hw, t)
-                                     for n in sc.SCREENS}
+    exclude = None if include_residual else rs.residual_mask(panel.products, panel.classification)
+    flags = sc.screen_all(conc, panel.world_exports, hw, t, exclude=exclude)
     if history:  # GeoDep persistence: k of n consecutive years
         yearly = [flags["geodep"]]
         for h in history:
@@ -47,6 +62,8 @@ def _screens(panel: TradePanel, conc: cc.Concentration, t: sc.Thresholds,
             yearly.append(sc.screen("geodep", hc, aligned.world_exports,
                                     cc.world_export_hhi(aligned.world_exports), t))
         flags["geodep"] = sc.persistent(yearly, t.persistence_k)
+        if exclude is not None:
+            flags["geodep"] &= ~exclude
     return flags
 
 
@@ -101,32 +118,66 @@ def _coverage(panel: TradePanel, extra: Sequence[str] = ()) -> tuple[str, ...]:
     return (panel.describe(), *panel.notes, *extra)
 
 
+def _panel_coverage(store: Store, panel: TradePanel) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Coverage of every economy of ``panel`` (``coverage.panel_coverage``), the benchmark totals
+    it used and a note naming them with their vintages."""
+    bench = benchmark_totals(store, [] if panel.complete else [panel.year], exclude=panel.source)
+    note = ("a closed input–output world: every economy's trade is complete by construction" if panel.complete
+            else _bench_note(store, bench, panel.source, [panel.year]))
+    return cv.panel_coverage(panel, bench), bench, note
+
+
+def _bench_note(store: Store, bench: pd.DataFrame, source: str, years: Sequence[int]) -> str:
+    note = f"independent totals for coverage: {benchmark_vintage(store, exclude=source)}"
+    have = sorted(set(years) & {int(y) for y in bench["year"]})
+    if not have:
+        note += (f"; none for {', '.join(map(str, years))}: ingest a benchmark source with "
+                 "those years (imf_dots, wto_merchandise) or set min_coverage to 0")
+    elif len(have) < len(set(years)):
+        note += f"; they cover {', '.join(map(str, have))} only"
+    return note
+
+
 def vulnerability(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
-                  min_imports_usd: float = 0.0, thresholds: sc.Thresholds = DEFAULT_THRESHOLDS
-                  ) -> IndicatorResult:
-    """Import vulnerability of every importer in ``source`` for ``year``, ranked."""
+                  min_imports_usd: float = 0.0, thresholds: sc.Thresholds = DEFAULT_THRESHOLDS,
+                  min_coverage: float = DEFAULT_MIN_COVERAGE) -> IndicatorResult:
+    """Import vulnerability of the importers in ``source`` for ``year``, ranked.
+
+    Only importers whose import coverage (``coverage`` module: the panel's imports over an
+    independent total) is at least ``min_coverage`` are ranked (0: all); the others are in the
+    table ``left_out`` with the reason, and every economy's coverage is in the table ``coverage``.
+    Export power (table ``export_power``) ranks exporters by the same rule on export coverage.
+    """
+    rule = cv.CoverageRule(min_coverage)
     panel = load_panel(store, source, year)
     conc = cc.concentration(panel)
     hist = _history(store, source, year, thresholds.persistence_n)
     flags = _screens(panel, conc, thresholds, hist)
-    df = vu.import_vulnerability(panel, conc, flags)
-    extra = []
+    cov, _, bench_note = _panel_coverage(store, panel)
+    df, imp = cv.rank_covered(vu.import_vulnerability(panel, conc, flags), cov, "imports", rule,
+                              by="iv", what="importers", year=year)
+    extra = [bench_note, *imp.notes]
     if min_imports_usd > 0:
         df = df[df["imports_usd"] >= min_imports_usd].reset_index(drop=True)
         df["rank"] = df["iv"].rank(ascending=False, method="min").astype(int)
         extra.append(f"ranked among importers with imports ≥ {min_imports_usd:,.0f} USD")
     if len(hist) + 1 < thresholds.persistence_n:
         extra.append(f"GeoDep persistence uses {len(hist) + 1} of {thresholds.persistence_n} years")
-    ep = vu.export_power(panel.world_exports, panel.countries)
+    ep, exp = cv.rank_covered(vu.export_power(panel.world_exports, panel.countries), cov, "exports",
+                              rule, by="export_power", what="exporters", year=year)
+    extra += [f"export_power: {n}" for n in exp.notes]
     return IndicatorResult("import vulnerability", df, IV_METHOD, source, panel.vintage,
                            panel.classification, (year,), _coverage(panel, extra),
-                           {"export_power": ep})
+                           {"export_power": ep, "left_out": imp.left_out, "coverage": cov})
 
 
 def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JPN", "CHN", "USA", "DEU"),
-                         source: str = DEFAULT_SOURCE) -> IndicatorResult:
+                         source: str = DEFAULT_SOURCE, min_coverage: float = DEFAULT_MIN_COVERAGE
+                         ) -> IndicatorResult:
     """IV by year for a few countries (the paper's Figure 1) over every year the source has;
-    ``rank`` is among the ``n_ranked`` importers of that year."""
+    ``rank`` is among the ``n_ranked`` importers of that year whose import coverage passes
+    ``min_coverage`` (empty for a named country that does not, with ``import_coverage`` saying why)."""
+    rule = cv.CoverageRule(min_coverage)
     frames, cov, vint, cls = [], [], "", ""
     years = source_years(store, source)
     if not years:
@@ -135,62 +186,145 @@ def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JP
         panel = load_panel(store, source, y)
         conc = cc.concentration(panel)
         df = vu.import_vulnerability(panel, conc)
-        frames.append(df[df["country"].isin(countries)].assign(year=y, n_ranked=len(df)))
-        cov.append(panel.describe())
+        pc, _, bench_note = _panel_coverage(store, panel)
+        ranked, s = cv.rank_covered(df, pc, "imports", rule, by="iv", what="importers", year=y)
+        want = df[df["country"].isin(countries)].drop(columns="rank").merge(
+            ranked[["country", "rank"]], on="country", how="left").merge(
+            pc[["country", "import_coverage"]], on="country", how="left")
+        frames.append(want.assign(year=y, n_ranked=len(ranked)))
+        cov += [panel.describe(), *(f"{y}: {n}" for n in s.notes)]
+        named = s.left_out[s.left_out["country"].isin(countries)]
+        cov += list(f"{y}: " + named["country"] + " not ranked (" + named["reason"] + ")")
         vint, cls = panel.vintage, panel.classification
-    out = pd.concat(frames)[["year", "country", "iv", "iv_hhi", "rank", "n_ranked", "imports_usd"]]
+    cov.append(bench_note)
+    out = pd.concat(frames)[["year", "country", "iv", "iv_hhi", "rank", "n_ranked", "imports_usd",
+                             "import_coverage"]]
     return IndicatorResult("import vulnerability over time", out.reset_index(drop=True), IV_METHOD,
                            source, vint, cls, tuple(years), tuple(cov))
 
 
+def bloc_members(store: Store, spec: str) -> list[str]:
+    """Members of a bloc: a group code of the store (EU27, ASEAN, …) or comma-separated ISO3 codes
+    (any case). NotFoundError naming the known groups for a single code that is no group."""
+    codes = list(dict.fromkeys(m.strip().upper() for m in spec.split(",") if m.strip()))
+    if len(codes) != 1:
+        if not codes:
+            raise OptionError("bloc members: give a group code (e.g. EU27) or comma-separated ISO3 codes")
+        return codes
+    g = store.df("SELECT iso3 FROM country_groups WHERE group_code = ? ORDER BY iso3", [codes[0]])
+    if g.empty:
+        known = store.df("SELECT DISTINCT group_code FROM country_groups ORDER BY 1")["group_code"]
+        raise NotFoundError(f"unknown bloc {spec!r}: give one of the groups {', '.join(known)} "
+                            "or comma-separated ISO3 members")
+    return list(g["iso3"])
+
+
 def critical_items(store: Store, country: str, *, year: int, source: str = DEFAULT_SOURCE,
-                   thresholds: sc.Thresholds = DEFAULT_THRESHOLDS, bloc: Sequence[str] | None = None
-                   ) -> IndicatorResult:
-    """Products ``country`` (or a bloc of ``bloc`` members named ``country``) depends on."""
-    panel = load_panel(store, source, year)
-    extra_share = None
-    extra: list[str] = []
+                   thresholds: sc.Thresholds = DEFAULT_THRESHOLDS, bloc: Sequence[str] | None = None,
+                   include_residual: bool = False) -> IndicatorResult:
+    """Products ``country`` (or a bloc of ``bloc`` members named ``country``) depends on.
+
+    A bloc is one economy trading with the rest of the world (``screens.bloc_panel``: extra-bloc
+    imports summed by supplier, extra-bloc exports, extra-bloc share > 0.5). Residual and
+    confidential codes (``residual.residual_mask``: HS 98–99 …) are not screened unless
+    ``include_residual``; they are listed in the table ``residual`` and the value set aside is in
+    the coverage notes.
+    """
+    base = load_panel(store, source, year)
+    if not bloc and country not in base.countries:
+        groups = store.df("SELECT DISTINCT group_code FROM country_groups")["group_code"]
+        hint = f" ({country} is a group: pass the bloc's members)" if country in set(groups) else ""
+        raise NotFoundError(f"{country} is not in the {source} panel for {year}{hint}")
+    years = [base, *(_align(h, base) for h in _history(store, source, year, thresholds.persistence_n))]
+    # World-export concentration HHIW_p is over economies, before members merge into a bloc.
+    world_hhi = [cc.world_export_hhi(p.world_exports) for p in years]
+    shares: list[np.ndarray | None] = [None] * len(years)
     if bloc:
-        panel, share = sc.bloc_panel(panel, bloc, country)
-        extra_share = np.zeros((panel.n_countries, panel.n_products))
-        extra_share[panel.code(country)] = share
+        merged = [sc.bloc_panel(p, bloc, country) for p in years]
+        years = [m for m, _ in merged]
+        shares = [_bloc_share(m, country, sh) for m, sh in merged]
+    panel = years[0]
     conc = cc.concentration(panel)
-    hw = cc.world_export_hhi(panel.world_exports)
-    flags: dict[str, np.ndarray] = {n: sc.screen(n, conc, panel.world_exports, hw, thresholds,
-                                                 extra_share) for n in sc.SCREENS}
-    hist = [] if bloc else _history(store, source, year, thresholds.persistence_n)
-    if hist:
-        flags["geodep"] = _screens(panel, conc, thresholds, hist)["geodep"]
-    if len(hist) + 1 < thresholds.persistence_n:
-        extra.append(f"GeoDep persistence uses {len(hist) + 1} of {thresholds.persistence_n} years")
-    items, suppliers = sc.flagged_items(panel, conc, flags, panel.world_exports, hw, importer=country)
+    residual = rs.residual_mask(panel.products, panel.classification)
+    flags = sc.screen_all(conc, panel.world_exports, world_hhi[0], thresholds, extra_share=shares[0])
+    if len(years) > 1:  # GeoDep persistence: k of n consecutive years
+        yearly = [flags["geodep"]] + [
+            sc.screen("geodep", cc.concentration(h), h.world_exports, hw, thresholds, es)
+            for h, hw, es in zip(years[1:], world_hhi[1:], shares[1:], strict=True)]
+        flags["geodep"] = sc.persistent(yearly, thresholds.persistence_k)
+    extra: list[str] = []
+    if len(years) < thresholds.persistence_n:
+        extra.append(f"GeoDep persistence uses {len(years)} of {thresholds.persistence_n} years")
+    res = sc.residual_items(panel, conc, residual, flags, importer=country)
+    total = float(conc.imports[panel.code(country)].sum())
+    what = rs.DESCRIPTION[rs.family(panel.classification)]
+    value = float(res["imports_usd"].sum())
+    if residual.any() and include_residual:
+        extra.append(f"residual codes screened on request ({what}): {value:,.0f} USD of "
+                     f"{country}'s imports")
+    elif residual.any():
+        flags = {n: f & ~residual[np.newaxis, :] for n, f in flags.items()}
+        pct = f" = {value / total:.1%} of its imports" if total > 0 else ""
+        extra.append(f"residual codes set aside ({what}): {len(res)} code{'' if len(res) == 1 else 's'}, "
+                     f"{value:,.0f} USD of {country}'s imports{pct}; listed in table 'residual', "
+                     "screened only with include_residual")
+    items, suppliers = sc.flagged_items(panel, conc, flags, panel.world_exports, world_hhi[0],
+                                        importer=country)
+    if shares[0] is not None:  # the EU criterion the bloc's items pass or fail
+        share = pd.Series(shares[0][panel.code(country)], index=panel.products)
+        items.insert(items.columns.get_loc("world_hhi"), "extra_bloc_share", items["product"].map(share))
     items = describe_products(store, items)
-    method = (f"EU 2021: HHI > {thresholds.hhi} and M/x > {thresholds.import_export_ratio}; GeoDep: EU + world-export "
-              f"HHI > {thresholds.world_hhi}, {thresholds.persistence_k} of {thresholds.persistence_n} years; MERICS: HHI > "
-              f"{thresholds.hhi} and M ≥ {thresholds.merics_ratio}·x; Korea: top supplier ≥ {thresholds.single_supplier_share} "
+    method = (f"EU 2021: HHI > {thresholds.hhi} and M/x > {thresholds.import_export_ratio}"
+              + (f" and extra-bloc share > {thresholds.extra_bloc_share} (a bloc: extra-bloc "
+                 "imports by supplier, extra-bloc exports)" if bloc else "")
+              + f"; GeoDep: EU + world-export HHI > {thresholds.world_hhi}, {thresholds.persistence_k} "
+              f"of {thresholds.persistence_n} years; MERICS: HHI > {thresholds.hhi} and M ≥ "
+              f"{thresholds.merics_ratio}·x; Korea: top supplier ≥ {thresholds.single_supplier_share} "
               "(methods.md §1)")
     return IndicatorResult(f"critical items of {country}", items, method, source, panel.vintage,
-                           panel.classification, (year, *(h.year for h in hist)),
-                           _coverage(panel, extra), {"suppliers": suppliers})
+                           panel.classification, tuple(p.year for p in years),
+                           _coverage(panel, extra),
+                           {"suppliers": suppliers, "residual": describe_products(store, res)})
+
+
+def _bloc_share(merged: TradePanel, code: str, share: np.ndarray) -> np.ndarray:
+    """The bloc's (P,) extra-bloc share as a C × P array (0 for every other importer)."""
+    out = np.zeros((merged.n_countries, merged.n_products))
+    out[merged.code(code)] = share
+    return out
 
 
 def competitiveness(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
-                    country: str | None = None, convention: Convention = "py-ecomplexity"
-                    ) -> IndicatorResult:
-    """Country ranking with RCA counts, ECI and export power; with ``country``, its products."""
+                    country: str | None = None, convention: Convention = "py-ecomplexity",
+                    min_coverage: float = DEFAULT_MIN_COVERAGE) -> IndicatorResult:
+    """Country ranking with RCA counts, ECI and export power; with ``country``, its products.
+
+    Exporters are ranked, and ECI/PCI computed, only over exporters whose export basket is
+    complete: a World total in the source, or export coverage ≥ ``min_coverage`` (``coverage``
+    module; 0: every exporter, and the notes say the result is biased). ``country`` below the rule
+    is refused (OptionError) unless ``min_coverage`` is 0.
+    """
+    rule = cv.CoverageRule(min_coverage)
     panel = load_panel(store, source, year)
-    cx = complexity(panel.world_exports, convention=convention)
-    rank = cp.ranking(panel)
-    eci = pd.Series(cx.eci, index=panel.countries)
+    cov, bench, bench_note = _panel_coverage(store, panel)
+    scope = cv.complexity_scope(cov, rule, cv.world_total(bench, year))
+    cx = complexity(panel.world_exports[scope.rows], convention=convention) if scope.show else None
+    rank, exp = cv.rank_covered(cp.ranking(panel), cov, "exports", rule, by="exports_usd",
+                                what="exporters", year=year)
+    eci = pd.Series(cx.eci if cx is not None else np.nan, index=panel.countries[scope.rows], dtype=float)
     rank["eci"] = rank["country"].map(eci)
     ep = vu.export_power(panel.world_exports, panel.countries).set_index("country")["export_power"]
     rank["export_power"] = rank["country"].map(ep)
-    tables = {"ranking": rank}
+    tables = {"ranking": rank, "left_out": exp.left_out, "coverage": cov}
+    extra = [bench_note, *exp.notes, *scope.notes,
+             *([f"ECI eigenvalue {cx.eigenvalue:.6f}"] if cx is not None else [])]
     if country is not None:
+        extra += _country_coverage(cov, country, rule, source, year)
         conc = cc.concentration(panel)
         flags = _screens(panel, conc, sc.Thresholds())
         prods = cp.competitiveness_frame(panel, country)
-        prods["pci"] = prods["product"].map(pd.Series(cx.pci, index=panel.products))
+        prods["pci"] = prods["product"].map(pd.Series(cx.pci if cx is not None else np.nan, index=panel.products,
+                                                      dtype=float))
         both = cp.competitive_and_dependent(panel, flags["eu"] | flags["korea"])
         tables["competitive_and_dependent"] = both[both["country"] == country]
         frame = describe_products(store, prods.sort_values("exports_usd", ascending=False,
@@ -202,17 +336,63 @@ def competitiveness(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
               "EP_s = Σ_p (X_wp/X_w)(x_sp/X_wp)² (methods.md §2–3)")
     return IndicatorResult("export competitiveness" + (f" of {country}" if country else ""), frame,
                            method, source, panel.vintage, panel.classification, (year,),
-                           _coverage(panel, [f"ECI eigenvalue {cx.eigenvalue:.6f}"]), tables)
+                           _coverage(panel, extra), tables)
+
+
+def _coverage_notes(cov: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """One note per economy: both sides' coverage, and which side undercounts (below the default
+    threshold or unknown)."""
+    rows = cov.set_index("country").reindex(list(codes))
+    rule = cv.CoverageRule()
+    weak = {side: ~rule.keep(rows[f"{cv.PREFIX[side]}_coverage"].to_numpy(dtype=float),
+                             rows[f"{cv.PREFIX[side]}_complete"].fillna(False).to_numpy(dtype=bool))
+            for side in cv.SIDES}
+    notes = []
+    for i, (code, r) in enumerate(rows.iterrows()):   # the two economies of a pair
+        low = [side for side in cv.SIDES if weak[side][i]]
+        notes.append(f"{code}: import coverage {r['import_coverage']:.1%} ({r['import_benchmark']}), "
+                     f"export coverage {r['export_coverage']:.1%} ({r['export_benchmark']})"
+                     + (f"; its {' and '.join(low)} here undercount (coverage below "
+                        f"{cv.pct(rule.min_coverage)} or unknown)" if low else ""))
+    return notes
+
+
+def _country_coverage(cov: pd.DataFrame, country: str, rule: cv.CoverageRule, source: str,
+                      year: int) -> list[str]:
+    """Notes on one country's coverage; OptionError if its exports fail the rule."""
+    row = cov[cov["country"] == country]
+    if row.empty:
+        raise NotFoundError(f"{country} is not in the {source} panel for {year}")
+    r = row.iloc[0]
+    if not rule.keep(row["export_coverage"].to_numpy(), row["export_complete"].to_numpy())[0]:
+        have = ("unknown (no independent total)" if pd.isna(r["export_coverage"])
+                else f"{r['export_coverage']:.1%} of its {r['export_benchmark']} total")
+        raise OptionError(f"{country}'s exports in {source} {year} are {have}, below min_coverage "
+                          f"{cv.pct(rule.min_coverage)}: its RCA and shares would describe part of its "
+                          "exports only (set min_coverage to 0 to see them anyway)")
+    notes = [f"{country}: export coverage {r['export_coverage']:.1%} ({r['export_benchmark']}), "
+             f"import coverage {r['import_coverage']:.1%} ({r['import_benchmark']})"]
+    if not rule.keep(row["import_coverage"].to_numpy(), row["import_complete"].to_numpy())[0]:
+        notes.append(f"{country}'s import coverage is below {cv.pct(rule.min_coverage)}: imports_usd "
+                     "and trade_specialisation undercount its imports")
+    return notes
 
 
 def complementarity(store: Store, a: str, b: str, *, year: int, source: str = DEFAULT_SOURCE,
-                    hhi_threshold: float = 0.4) -> IndicatorResult:
-    """Where each partner's competitive exports can cover the other's vulnerable imports."""
+                    hhi_threshold: float = 0.4, include_residual: bool = False) -> IndicatorResult:
+    """Where each partner's competitive exports can cover the other's vulnerable imports.
+
+    Residual and confidential codes (``residual.residual_mask``: HS 98–99 …) are never at risk
+    unless ``include_residual``."""
     panel = load_panel(store, source, year)
     conc = cc.concentration(panel)
-    flags = _screens(panel, conc, sc.Thresholds())
-    ab, s_ab = cm.strategic_complementarity(panel, conc, a, b, flags=flags["eu"], hhi_threshold=hhi_threshold)
-    ba, s_ba = cm.strategic_complementarity(panel, conc, b, a, flags=flags["eu"], hhi_threshold=hhi_threshold)
+    flags = _screens(panel, conc, sc.Thresholds(), include_residual=include_residual)
+    residual = rs.residual_mask(panel.products, panel.classification)
+    exclude = None if include_residual else residual
+    ab, s_ab = cm.strategic_complementarity(panel, conc, a, b, flags=flags["eu"],
+                                            hhi_threshold=hhi_threshold, exclude=exclude)
+    ba, s_ba = cm.strategic_complementarity(panel, conc, b, a, flags=flags["eu"],
+                                            hhi_threshold=hhi_threshold, exclude=exclude)
     m, x = panel.imports(), panel.world_exports
     ia, ib = panel.code(a), panel.code(b)
     tc = cm.michaely_matrix(m[[ia, ib]], x[[ib, ia]])
@@ -226,6 +406,15 @@ def complementarity(store: Store, a: str, b: str, *, year: int, source: str = DE
         "covered_usd", ascending=False, ignore_index=True))
     tables = {"scores": scores}
     extra = []
+    if residual.any():
+        n_res = int(residual.sum())
+        codes = ", ".join(panel.products[residual]) if n_res <= 5 else f"{n_res} codes"
+        extra.append(f"residual codes ({codes}) {'included' if include_residual else 'left out'}: "
+                     f"{conc.imports[ia, residual].sum():,.0f} USD of {a}'s and "
+                     f"{conc.imports[ib, residual].sum():,.0f} USD of {b}'s imports"
+                     + ("" if include_residual else "; Michaely TC and Finger–Kreinin XS use every code"))
+    cov, _, bench_note = _panel_coverage(store, panel)
+    extra += [bench_note, *_coverage_notes(cov, (a, b))]
     try:
         tables["semiconductor_value_chain"] = pd.concat(
             [semi.value_chain(panel, a, b), semi.value_chain(panel, b, a)], ignore_index=True)
@@ -239,13 +428,19 @@ def complementarity(store: Store, a: str, b: str, *, year: int, source: str = DE
 
 
 def exposure(store: Store, *, source: str = "imf_dots", countries: Sequence[str] | None = None,
-             base_year: int = 2017) -> IndicatorResult:
-    """Export and import shares with the U.S. and China by year, and their change since ``base_year``."""
+             base_year: int = 2017, min_coverage: float = DEFAULT_MIN_COVERAGE) -> IndicatorResult:
+    """Export and import shares with the U.S. and China by year, and their change since ``base_year``.
+
+    Each side's total is checked against an independent one (``coverage`` module): where a side's
+    coverage is below ``min_coverage`` (or unknown) its shares are left empty, and economy-years
+    where both sides fail are left out (table ``left_out``); 0 keeps everything.
+    """
+    rule = cv.CoverageRule(min_coverage)
     df = exposure_kernel(store, source, base_year=base_year)
     if countries:
         df = df[df["country"].isin(countries)].reset_index(drop=True)
     years = tuple(sorted(int(y) for y in df["year"].unique()))
-    cov = []
+    df, left, cov = _exposure_coverage(store, df, source, rule, base_year)
     if bool(df["imports_mirror"].any()):
         cov.append("imports are mirror data (partners' reported exports)")
     if base_year not in years:
@@ -259,7 +454,16 @@ def exposure(store: Store, *, source: str = "imf_dots", countries: Sequence[str]
     method = ("share = flows with the partner / total (World row where reported, else the sum over "
               "partners); shares in the source's own currency")
     return IndicatorResult("exposure to the U.S. and China", df, method, source, "; ".join(vint),
-                           "all goods", years, tuple(cov))
+                           "all goods", years, tuple(cov), {"left_out": left})
+
+
+def _exposure_coverage(store: Store, df: pd.DataFrame, source: str, rule: cv.CoverageRule,
+                       base_year: int) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """``exposure.apply_coverage`` against the benchmark totals of the frame's years."""
+    years = sorted(int(y) for y in df["year"].unique())
+    bench = benchmark_totals(store, years, exclude=source)
+    out, left, notes = apply_coverage(df, bench, rule, base_year)
+    return out, left, [_bench_note(store, bench, source, years), *notes]
 
 
 SME_SOURCE = "comtrade_sme"

@@ -61,15 +61,44 @@ def gprc_weights(store: Store) -> pd.DataFrame:
     return pf.risk_weights(g)
 
 
+def _span(years: pd.Series) -> str:
+    lo, hi = int(years.min()), int(years.max())
+    return str(lo) if lo == hi else f"{lo}–{hi}"
+
+
 def portfolio(store: Store, importers: tuple[str, ...] = (), years: tuple[int, ...] = ()
               ) -> LngResult:
-    """Supplier shares, HHI, Shannon, risk-weighted HHI and chokepoint shares by importer-year."""
-    trade = lng_trade(store, years or None)
+    """Supplier shares, HHI, Shannon, risk-weighted HHI and chokepoint shares by importer-year.
+
+    Importers and years without LNG imports in the EI bilateral table are left out and named in
+    ``coverage``; only when none of them has data is it an :class:`LngError` (naming the
+    importers and years the table has)."""
+    importers = tuple(dict.fromkeys(str(c).strip().upper() for c in importers))
+    trade = lng_trade(store)
+    if trade.empty:
+        raise LngError("no EI bilateral LNG trade in the store: run `econsec ingest ei_review`")
+    span = _span(trade["year"])
+    gaps = []
+    if years:
+        no_year = sorted(set(years) - set(trade["year"]))
+        trade = trade.loc[trade["year"].isin(years)]
+        if trade.empty:
+            raise LngError(f"no LNG trade in {', '.join(map(str, sorted(set(years))))}: the EI "
+                           f"bilateral LNG table covers {span}")
+        if no_year:
+            gaps.append(f"no LNG trade in {', '.join(map(str, no_year))} (the EI bilateral LNG "
+                        f"table covers {span})")
     if importers:
+        everyone = sorted(trade["importer"].unique())
         trade = trade.loc[trade["importer"].isin(importers)]
-        unknown = sorted(set(importers) - set(trade["importer"]))
+        unknown = [c for c in importers if c not in set(trade["importer"])]
+        when = f" in {', '.join(map(str, sorted(set(years))))}" if years else ""
+        if len(unknown) == len(importers):
+            raise LngError(f"no LNG imports for {', '.join(unknown)}{when} in the EI bilateral "
+                           f"LNG table ({span}); importers with data: {', '.join(everyone)}")
         if unknown:
-            raise LngError(f"no LNG imports in energy_trade for {', '.join(unknown)}")
+            gaps.append(f"no LNG imports for {', '.join(unknown)}{when} in the EI bilateral LNG "
+                        f"table ({span}): not shown")
     sup = pf.supplier_table(trade, gprc_weights(store))
     ind = pf.portfolio_indicators(sup)
     yrs = tuple(int(y) for y in sorted(ind["year"].unique()))
@@ -80,7 +109,8 @@ def portfolio(store: Store, importers: tuple[str, ...] = (), years: tuple[int, .
         "passes]: Hormuz = QAT+ARE+OMN, Malacca/Red Sea/Panama from routes.csv (docs/lng.md §1)",
         "ei_review energy_trade; gpr GPRC", _vintage(store, ("ei_review", "gpr")), yrs,
         {"bcm_to_mt": pf.BCM_TO_MT},
-        ("Japan's LNG re-exports are not in the EI bilateral table (no JPN exporter rows)",
+        (*gaps,
+         "Japan's LNG re-exports are not in the EI bilateral table (no JPN exporter rows)",
          "residual supplier groups ('Other Africa' …) count as one supplier each",
          "suppliers without a GPRC series get weight 1 (see gpr_coverage)",
          "Malacca, Red Sea and Panama routes are given for importers in East Asia only; each "
@@ -283,18 +313,33 @@ def optimize(store: Store, buyers: tuple[str, ...], year: int, **kw: Any) -> Lng
 def disrupt(store: Store, buyers: tuple[str, ...], year: int, *, suppliers: tuple[str, ...] = (),
             route: str | None = None, months: float = 3.0, **kw: Any) -> LngResult:
     """Loss of suppliers or of a chokepoint (hormuz, malacca, red_sea, panama) for ``months``:
-    shortfall before and after a response, alone and jointly."""
+    shortfall before and after a response, alone and jointly.
+
+    With neither ``suppliers`` nor ``route``, the buyers' largest supplier together in ``year``
+    fails (the worst single-supplier case; the result names it and says it was the default)."""
+    if not 0 < months <= 12:
+        raise LngError(f"months must be in (0, 12], got {months}")
+    suppliers = tuple(dict.fromkeys(str(c).strip().upper() for c in suppliers))
     spec, params = procurement_spec(store, buyers, year, use_contracts=False, **kw)
+    x0 = _observed(store, spec, year)
+    chosen = []
+    if not suppliers and route is None:  # default: the largest supplier of the buyers together
+        tot = x0.sum(axis=0)
+        k = int(np.argmax(tot))
+        suppliers = (spec.suppliers[k],)
+        chosen.append(f"no supplier or route named: the buyers' largest supplier together in "
+                      f"{year} fails, {spec.suppliers[k]} ({tot[k]:.2f} of {tot.sum():.2f} Mt)")
     failed = np.broadcast_to(np.isin(np.array(spec.suppliers), list(suppliers)),
                              (len(buyers), len(spec.suppliers))).copy()
     if route is not None:
         failed |= spec.route(pf.chokepoint(route))
-    if not 0 < months <= 12:
-        raise LngError(f"months must be in (0, 12], got {months}")
-    x0 = _observed(store, spec, year)
     if not (failed & (x0 > 0)).any():
-        raise LngError(f"none of {', '.join(suppliers) or route} supplied {', '.join(buyers)} "
-                       f"in {year}")
+        what = " or ".join(filter(None, [", ".join(suppliers),
+                                         route and f"suppliers whose cargoes pass the "
+                                         f"{pf.CHOKEPOINT_NAMES[pf.chokepoint(route)]}"]))
+        had = [s for s, v in zip(spec.suppliers, x0.sum(axis=0).tolist(), strict=True) if v > 0]
+        raise LngError(f"{', '.join(buyers)} imported no LNG from {what} in {year}; their "
+                       f"suppliers were {', '.join(had)}")
     frame = dr.disrupt(x0, dr.buyer_slack(x0, spec.allotment, pooled=False), failed, months)
     frame.insert(0, "buyer", list(buyers))
     hit = np.asarray((failed & (x0 > 0)).any(axis=0), dtype=bool)
@@ -307,7 +352,7 @@ def disrupt(store: Store, buyers: tuple[str, ...], year: int, *, suppliers: tupl
                      "ei_review energy_trade; routes.csv", _vintage(store, ("ei_review",)), (year,),
                      {**params, "months": months, "route": route and pf.chokepoint(route),
                       "failed": lost},
-                     ("baseline = observed imports; spare = capacity headroom φ of other "
+                     (*chosen, "baseline = observed imports; spare = capacity headroom φ of other "
                       "buyers' volumes, pro rata over the months", NO_REROUTING))
 
 

@@ -38,6 +38,7 @@ TARIFF_PRESETS: tuple[str, ...] = ("universal-10", "reciprocal-2025-07", "china-
 #: Economies shown beside the pair in the Figure-1 series and the decoupling table.
 BENCHMARKS: tuple[str, ...] = ("CHN", "USA", "DEU")
 HUBS: tuple[str, ...] = ("USA", "CHN")
+HUB_NAMES: dict[str, str] = {"USA": "the United States", "CHN": "China"}
 #: The long import-vulnerability series: WIOD 2013's goods sectors, 1995–2011.
 LONG_SOURCE = "wiod2013"
 #: Supply shocks of the value-chain section: (supplier, WIOD sector), cut by SHOCK_CUT. China's
@@ -119,6 +120,22 @@ def _fmt_usd(v: float) -> str:
     return f"{v / 1e9:,.1f} bn USD"
 
 
+def _hub_shares(row: pd.Series, country: str) -> str:
+    """"exports 6.5% to China; imports 17.2% from China": the shares with each hub other than the
+    economy itself (a share with oneself does not exist); a missing share is said, never "nan%"."""
+    out = []
+    for flow, prep in (("export", "to"), ("import", "from")):
+        hubs = [h for h in HUBS if h != country]
+        have = [h for h in hubs if pd.notna(row.get(f"{flow}_share_{h}"))]
+        none = [HUB_NAMES[h] for h in hubs if h not in have]
+        if have:
+            out.append(f"{flow}s " + " and ".join(f"{row[f'{flow}_share_{h}']:.1%} {prep} "
+                                                  f"{HUB_NAMES[h]}" for h in have))
+        if none:
+            out.append(f"no {flow} data with {' or '.join(none)}")
+    return "; ".join(out)
+
+
 def _ordinal(k: int) -> str:
     suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
     return f"{k}{suffix}"
@@ -151,8 +168,12 @@ class _Builder:
                     f"vulnerability (IV {row['iv']:.3f}; HHI-weighted {row['iv_hhi']:.3f}); "
                     f"{row['share_flagged_eu']:.1%} of its imports are items the EU 2021 screen flags.")
             else:
-                findings.append(f"{self.n(c)} is not among the importers ranked "
-                                f"(imports below {self.min_imports:,.0f} USD or not in {self.source}).")
+                lo = r.tables.get("left_out")
+                why = (lo.loc[lo["country"] == c, "reason"] if lo is not None and "reason" in lo
+                       else pd.Series(dtype=object))
+                reason = (f"left out: {why.iloc[0]}" if len(why) else
+                          f"imports below {self.min_imports:,.0f} USD or not in {self.source}")
+                findings.append(f"{self.n(c)} is not among the importers ranked ({reason}).")
         top = r.frame.head(15)
         pair = r.frame[r.frame["country"].isin([a, b]) & ~r.frame["country"].isin(top["country"])]
         cols = ["rank", "country", "iv", "iv_hhi", "imports_usd", "share_flagged_eu",
@@ -228,14 +249,16 @@ class _Builder:
         f = r.frame
         if f.empty:
             raise ReportError(f"no exposure rows for {self.a} or {self.b} in {r.source}")
+        years = sorted(int(y) for y in f["year"].unique())
+        if self.year not in years:  # the report's year, as every section: never another one
+            raise ReportError(f"{r.source} has no {self.year} for {self.a} or {self.b} "
+                              f"(it has {', '.join(map(str, years))})")
         order = {self.a: 0, self.b: 1}
-        last = f[f["year"] == f["year"].max()].sort_values("country", key=lambda c: c.map(order))
-        findings = []
-        for _, row in last.iterrows():
-            findings.append(
-                f"{self.n(row['country'])} {int(row['year'])}: exports {row['export_share_USA']:.1%} to "
-                f"the U.S. and {row['export_share_CHN']:.1%} to China; imports "
-                f"{row['import_share_USA']:.1%} from the U.S. and {row['import_share_CHN']:.1%} from China.")
+        last = f[f["year"] == self.year].sort_values("country", key=lambda c: c.map(order))
+        findings = [f"{self.n(row['country'])} {self.year}: {_hub_shares(row, row['country'])}."
+                    for _, row in last.iterrows()]
+        findings += [f"{self.n(c)}: no {r.source} rows for {self.year}."
+                     for c in (self.a, self.b) if c not in set(last["country"])]
         long = f.melt(id_vars=["year", "country"],
                       value_vars=["export_share_USA", "export_share_CHN"], var_name="share")
         long["series"] = long["country"] + " " + long["share"].str.replace("export_share_", "exports to ")
@@ -326,7 +349,13 @@ class _Builder:
         rows, prov, notes = [], [], []
         for p in presets:
             run = scn.run_scenario(self.store, p, model="both", draws=self.draws)
-            foc = run.focus((self.a, self.b))
+            covered, why = run.coverage((self.a, self.b))
+            notes += list(why)
+            if not covered:
+                raise ReportError(f"neither {self.a} nor {self.b} is in the scenario models: "
+                                  f"{self.a} and {self.b} are inside ROW of the GE model and not "
+                                  "partners in the U.S. import data")
+            foc = run.focus(covered)
             foc.insert(0, "scenario", p)
             # robustness: the same GE from the balanced-trade equilibrium (deficits removed first)
             dek = scn.run_scenario(self.store, p, model="ge", deficits="removed").countries()
@@ -338,7 +367,17 @@ class _Builder:
         t = pd.concat(rows, ignore_index=True)
         findings = []
         for c in (self.a, self.b):
-            tc = t[t["country"] == c]
+            tc = t[(t["country"] == c) & t["real_income_pct"].notna()]
+            pe = t[(t["country"] == c) & t["us_imports_change_pct_pe"].notna()] \
+                if "us_imports_change_pct_pe" in t else t.iloc[:0]
+            if not len(tc) and len(pe):  # not a region of the GE model: the U.S. market only
+                w = pe.loc[pe["us_imports_change_pct_pe"].idxmin()]
+                findings.append(f"{self.n(c)} is inside the rest of the world of the GE model; in "
+                                f"the U.S. market its sales change from "
+                                f"{pe['us_imports_change_pct_pe'].min():+.1f} % to "
+                                f"{pe['us_imports_change_pct_pe'].max():+.1f} % across the "
+                                f"{len(pe)} scenarios (SMART partial equilibrium); the worst is "
+                                f"{w['scenario']}.")
             if len(tc):
                 w = tc.loc[tc["real_income_pct"].idxmin()]
                 findings.append(f"{self.n(c)}: real income changes from {tc['real_income_pct'].min():+.2f} % "
@@ -356,6 +395,8 @@ class _Builder:
         have = set(r.frame()["country"])
         table = r.table([c for c in shown if c in have])
         findings = []
+        notes = [f"{self.n(c)} is not a region of {r.source} {r.year} (it is inside ROW): no "
+                 "decoupling result" for c in (self.a, self.b) if c not in have]
         for c in (self.a, self.b):
             if c in table.index:
                 row = table.loc[c]
@@ -387,7 +428,7 @@ class _Builder:
         return Section("decoupling", TITLES["decoupling"],
                        True, tuple(findings), tables,
                        {"figure2": table.drop(index=["mean", "world"], errors="ignore")},
-                       tuple(prov))
+                       tuple(prov), tuple(notes))
 
     # -- 7 early warning -------------------------------------------------------------------
     def early_warning(self) -> Section:
@@ -491,7 +532,10 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
     scenarios; ``draws``: Monte Carlo draws for their bands (0 = point estimates). A section
     whose data are missing is kept with ``available=False`` and the reason.
     """
-    a, b = a.upper(), b.upper()
+    a, b = a.strip().upper(), b.strip().upper()
+    scn.check_draws(draws)
+    if store.df("SELECT count(*) AS n FROM ingest_log")["n"].iloc[0] == 0:
+        raise ReportError(f"the store at {store.path} is empty: run `econsec ingest` first")
     if a == b:
         raise ReportError(f"the report needs two different economies, got {a} twice")
     unknown = sorted(set(sections) - set(SECTIONS))

@@ -17,7 +17,7 @@ partial equilibrium, and third-market effects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -37,7 +37,7 @@ from econsec.analytics.scenarios.shocks import (
     rta_change,
     sector_tariffs,
 )
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, NotFoundError, OptionError
 from econsec.store import Store
 
 Model = Literal["ge", "pe", "both", "all"]
@@ -47,6 +47,12 @@ GOODS = tuple(f"c{i}" for i in range(1, 17))
 SERVICES_THETA = 4.0
 SIGMA_SD = 1.0
 SIGMA_RANGE = (2.0, 10.0)
+#: Most Monte Carlo draws a run takes: each draw is one GE solve (~15 ms), so 10,000 draws take
+#: a few minutes; the 5–95 % bands are stable to the second decimal well before that.
+MAX_DRAWS = 10_000
+
+#: ``progress(done, total)``: called after each Monte Carlo draw (interfaces draw a bar with it).
+DrawProgress = Callable[[int, int], None]
 
 
 Deficits = Literal["fixed", "removed"]
@@ -55,6 +61,16 @@ DEFICITS: tuple[str, ...] = ("fixed", "removed")
 
 class ScenarioRunError(EconsecError):
     """A scenario cannot run on the data in the store."""
+
+
+def check_draws(draws: int) -> int:
+    """``draws`` if it is 0 (point estimates) or 2 to :data:`MAX_DRAWS` (a 5–95 % band needs at
+    least two draws); else :class:`~econsec.errors.OptionError`."""
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or \
+            (draws != 0 and not 2 <= draws <= MAX_DRAWS):
+        raise OptionError(f"draws must be 0 (point estimates, no bands) or from 2 to "
+                          f"{MAX_DRAWS:,} (Monte Carlo 5–95 % bands), got {draws!r}")
+    return int(draws)
 
 
 @dataclass(frozen=True)
@@ -87,17 +103,88 @@ class ScenarioRun:
             out = out.merge(self.bands, on="country", how="left")
         return out.sort_values("real_income_pct", ignore_index=True)
 
+    def _ge_economies(self) -> tuple[str, ...]:
+        return tuple(self.ge.to_frame()["country"]) if self.ge is not None else ()
+
+    def coverage(self, countries: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the economies with a result in at least one model that ran, one note per missing
+        result). Codes in any case; the GE economies are WIOD's regions (others are inside ROW);
+        the PE market is the importer's imports by partner (EU members are one partner, EUN)."""
+        codes = tuple(dict.fromkeys(str(c).strip().upper() for c in countries))
+        ge = set(self._ge_economies())
+        partners = set(self.pe.baseline.partners) if self.pe is not None else set()
+        importer = self.pe.baseline.importer if self.pe is not None else None
+        covered, notes = [], []
+        for c in codes:
+            in_ge, in_pe = c in ge, c in partners or c == importer
+            if in_ge or in_pe:
+                covered.append(c)
+            if self.ge is not None and not in_ge and in_pe:
+                notes.append(f"{c} is not a region of the GE model ({self.ge.source} "
+                             f"{self.ge.year}: it is inside ROW): no GE result")
+            if self.pe is not None and c == importer:
+                notes.append(f"{c} is the importing market of the PE model: its PE welfare change "
+                             "(consumer surplus + tariff revenue) is pe_welfare_change_musd; "
+                             "diversion gains are for the partners selling to it")
+            elif self.pe is not None and in_ge and not in_pe:
+                notes.append(f"{c} is not a partner in the PE data ({importer} imports from "
+                             f"{len(partners)} partners; EU members are one partner, EUN): no "
+                             "PE result")
+        return tuple(covered), tuple(notes)
+
+    def _check_focus(self, countries: Sequence[str]) -> tuple[str, ...]:
+        covered, _ = self.coverage(countries)
+        codes = tuple(dict.fromkeys(str(c).strip().upper() for c in countries))
+        missing = [c for c in codes if c not in covered]
+        if missing:
+            have = []
+            if self.ge is not None:
+                have.append(f"the GE model ({self.ge.source} {self.ge.year}) has "
+                            f"{', '.join(self._ge_economies())} (every other economy is inside ROW)")
+            if self.pe is not None:
+                b = self.pe.baseline
+                have.append(f"the PE model ({b.importer} imports {b.year}) has {b.importer} and "
+                            f"its partners {', '.join(b.partners)}")
+            raise NotFoundError(f"no result for {', '.join(missing)} in {self.scenario.name}: "
+                                + "; ".join(have))
+        return codes
+
     def focus(self, countries: Sequence[str] = ("KOR", "JPN")) -> pd.DataFrame:
-        """The GE and PE effects on the named economies, one row each."""
+        """The GE and PE effects on the named economies, one row each, in the order given.
+
+        An economy one model does not cover has empty cells there (:meth:`coverage` says why);
+        the PE importer (the United States) gets its own PE welfare and tariff-revenue change.
+
+        Raises
+        ------
+        NotFoundError : an economy no model that ran has, naming the economies they have.
+        """
+        codes = self._check_focus(countries)
         c = self.countries()
-        rows = c[c["country"].isin(countries)].set_index("country") if len(c) else pd.DataFrame()
+        rows = (c.set_index("country") if len(c) else pd.DataFrame(index=pd.Index([], name="country"))
+                ).reindex(pd.Index(codes, name="country"))
         if self.pe is not None:
             sup = self.pe.by_supplier().set_index("partner")
-            for k in countries:
-                if k in sup.index:
-                    rows.loc[k, "us_imports_change_musd_pe"] = sup.loc[k, "change"] / 1e6
-                    rows.loc[k, "us_imports_change_pct_pe"] = sup.loc[k, "pct_change"]
+            rows["us_imports_change_musd_pe"] = (sup["change"] / 1e6).reindex(rows.index)
+            rows["us_imports_change_pct_pe"] = sup["pct_change"].reindex(rows.index)
+            imp = self.pe.baseline.importer
+            if imp in codes:  # the importing market itself: its own PE welfare
+                t = self.pe.totals
+                rows["pe_welfare_change_musd"] = np.nan
+                rows["pe_tariff_revenue_change_musd"] = np.nan
+                rows.loc[imp, "pe_welfare_change_musd"] = t["welfare_change"] / 1e6
+                rows.loc[imp, "pe_tariff_revenue_change_musd"] = t["tariff_revenue_change"] / 1e6
         return rows.reset_index()
+
+    def diversion_gains(self, countries: Sequence[str], n: int = 10) -> dict[str, pd.DataFrame]:
+        """Each named PE partner's ``n`` largest HS10 diversion gains in the importer's market
+        (economies that are not partners, such as the importer itself, have none: see
+        :meth:`coverage`)."""
+        if self.pe is None:
+            return {}
+        partners = set(self.pe.baseline.partners)
+        codes = self._check_focus(countries)
+        return {k: self.pe.top_diversion_gains(k, n) for k in codes if k in partners}
 
     def provenance(self) -> dict[str, object]:
         p: dict[str, object] = {"scenario": self.scenario.name, "title": self.scenario.title,
@@ -173,7 +260,8 @@ def _with_rta(shock: Shock, spec: Scenario, beta: float, theta: float, notes: li
 
 def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, float] | None,
         base_rta: np.ndarray | None, draws: int, seed: int, notes: list[str],
-        deficits: Deficits = "fixed") -> tuple[MultiSectorResults, pd.DataFrame | None]:
+        deficits: Deficits = "fixed", progress: DrawProgress | None = None
+        ) -> tuple[MultiSectorResults, pd.DataFrame | None]:
     cal = full.aggregate(sectors={s: ("goods" if s in GOODS else "services") for s in full.sectors})
     tariffs, shock_notes = _sector_shock(spec, cal)  # the same for every draw
     rta_notes: list[str] = []
@@ -198,7 +286,11 @@ def _ge(full: Calibration, spec: Scenario, sigma: float, beta: tuple[float, floa
     rng = np.random.default_rng(seed)
     sig = np.clip(rng.normal(sigma, SIGMA_SD, draws), *SIGMA_RANGE)
     bet = rng.normal(beta[0], beta[1], draws) if beta else [None] * draws
-    runs = [solve(float(s), None if b is None else float(b)).to_frame() for s, b in zip(sig, bet, strict=True)]
+    runs = []
+    for k, (s, b) in enumerate(zip(sig, bet, strict=True), start=1):  # one GE solve per draw
+        runs.append(solve(float(s), None if b is None else float(b)).to_frame())
+        if progress is not None:
+            progress(k, draws)
     ri = np.stack([r["real_income_pct"].to_numpy() for r in runs])
     ex = np.stack([(100 * (r["exports_cf"] / r["exports_base"] - 1)).to_numpy() for r in runs])
     bands = pd.DataFrame({"country": runs[0]["country"],
@@ -258,10 +350,13 @@ def rta_coefficient(store: Store) -> tuple[float, float]:
 
 def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigma: float = 5.0,
                  draws: int = 0, seed: int = 2025, rta_beta: tuple[float, float] | None = None,
-                 deficits: Deficits = "fixed") -> ScenarioRun:
+                 deficits: Deficits = "fixed", progress: DrawProgress | None = None) -> ScenarioRun:
     """Run a scenario; ``rta_beta`` = (coefficient, standard error) for agreement presets.
     ``deficits="removed"`` solves the GE models from the balanced-trade equilibrium (every
-    deficit removed first, Dekle, Eaton & Kortum 2008) instead of with deficits held fixed."""
+    deficit removed first, Dekle, Eaton & Kortum 2008) instead of with deficits held fixed.
+    ``draws``: 0 or 2 to :data:`MAX_DRAWS` Monte Carlo draws for the GE bands (:func:`check_draws`);
+    ``progress(done, total)`` is called after each draw."""
+    check_draws(draws)
     if deficits not in DEFICITS:
         raise ScenarioRunError(f"deficits must be one of {DEFICITS}, got {deficits!r}")
     if model not in MODELS:
@@ -277,7 +372,8 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
     if model in ("ge", "both", "all"):
         cal = load_wiod(store, GE_YEAR)
         base_rta = baseline_rta(store, cal.countries) if spec.agreements else None
-        ge, bands = _ge(cal, spec, sigma, rta_beta, base_rta, draws, seed, notes, deficits)
+        ge, bands = _ge(cal, spec, sigma, rta_beta, base_rta, draws, seed, notes, deficits,
+                        progress)
         third = third_markets(ge)
         if model == "all":
             m = MultiSectorModel(cal, intermediates="io")

@@ -106,6 +106,43 @@ def read_csv(path: Path, schema: Mapping[str, Kind], *, sep: str = ",", encoding
                   thousands=thousands)
 
 
+def read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """The whole of a text file; bytes that are not ``encoding`` are an InputError naming the
+    file and the first bad line (a binary or damaged file given a text file's name)."""
+    path = Path(path)
+    raw = path.read_bytes()
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"text in {encoding}", row=raw.count(b"\n", 0, e.start) + 1,
+                         got=f"bytes 0x{raw[e.start:e.start + 8].hex()} at offset {e.start}") from e
+
+
+def _fail_undecodable(path: Path, e: UnicodeDecodeError) -> None:
+    """Raise the InputError for a text file with bytes that are not UTF-8, at the first bad line
+    (a line-by-line pass over the bytes: the decoder reads ahead, so its offset is not a line)."""
+    with Path(path).open("rb") as fh:
+        for i, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as bad:
+                raise InputError(path, "text in utf-8", row=i,
+                                 got=f"bytes 0x{line[bad.start:bad.start + 8].hex()}") from e
+    raise InputError(path, "text in utf-8", got=str(e)) from e
+
+
+def first_line(path: Path, *, encoding: str = "utf-8-sig") -> str:
+    """The first line of a text file (the header), decoded; undecodable bytes are an InputError."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        raw = fh.readline()
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise InputError(path, f"a text header line in {encoding.removesuffix('-sig')}", row=1,
+                         got=f"bytes 0x{raw[e.start:e.start + 8].hex()}") from e
+
+
 def open_workbook(path: Path):  # -> openpyxl.Workbook
     """Open an .xlsx workbook read-only; a truncated or non-xlsx file is an InputError."""
     import openpyxl
@@ -173,11 +210,14 @@ def diagnose_csv(path: Path, schema: Mapping[str, Kind], *, sep: str = ",",
 
     with open(path, newline="", encoding="utf-8-sig") as fh:
         reader = csv.reader(fh, delimiter=sep)
-        width = len(next(reader, []))
-        for row in reader:
-            if len(row) != width and row:
-                raise InputError(path, f"{width} fields per row (as in the header)",
-                                 row=reader.line_num, got=f"{len(row)} fields: {sep.join(row)}")
+        try:
+            width = len(next(reader, []))
+            for row in reader:
+                if len(row) != width and row:
+                    raise InputError(path, f"{width} fields per row (as in the header)",
+                                     row=reader.line_num, got=f"{len(row)} fields: {sep.join(row)}")
+        except UnicodeDecodeError as e:  # binary bytes in a text file: name the line
+            _fail_undecodable(path, e)
     lines = 1
     with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, chunksize=chunksize,
                      encoding="utf-8-sig") as chunks:

@@ -27,7 +27,7 @@ import pyarrow.csv as pacsv
 
 from econsec import reference
 from econsec.errors import InputError, UnknownCodeError
-from econsec.sources._read import Kind, diagnose_csv, read_csv
+from econsec.sources._read import Kind, diagnose_csv, first_line, read_csv
 from econsec.sources.base import CodeMapping, Frame, Parsed, Source
 
 HS_REVISIONS = {"92": "HS1992", "96": "HS1996", "02": "HS2002", "07": "HS2007", "12": "HS2012",
@@ -85,8 +85,7 @@ def check_header(path: Path) -> None:
     """Fail early, with the line, on an empty file or a header other than t,i,j,k,v,q."""
     if path.stat().st_size == 0:
         raise InputError(path, "a header row t,i,j,k,v,q", row=1, got="empty file")
-    with path.open("r", encoding="utf-8-sig") as fh:
-        header = [h.strip().strip('"') for h in fh.readline().strip().split(",")]
+    header = [h.strip().strip('"') for h in first_line(path).strip().split(",")]
     if header != list(SCHEMA):
         raise InputError(path, "header t,i,j,k,v,q", row=1, got=",".join(header))
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from econsec.sources._read import read_csv, require_match
+from econsec.sources._read import read_csv, read_text, require_match
 from econsec.sources.baci import parse_country_codes
 from econsec.sources.base import Parsed, Source, require_files
 
@@ -79,9 +79,12 @@ class BaciCodes(Source):
                 "classifications/baci_codes_v202201/baci_readme.txt")
 
     def parse(self, paths: Sequence[Path]) -> Parsed:
-        """Read the three code tables (the readme is logged, not parsed)."""
+        """Read the three code tables (the readme is logged, not parsed, but must be text)."""
         paths = [Path(p) for p in paths]
         f = require_files(self, paths, "country_codes.csv", "product_codes.csv", "hs17_bec.csv")
+        for p in paths:
+            if p.suffix == ".txt":
+                read_text(p)
         codes, notes = parse_country_codes(f["country_codes.csv"])
         products, attrs = parse_products(f["product_codes.csv"])
         conc = parse_hs17_bec(f["hs17_bec.csv"])

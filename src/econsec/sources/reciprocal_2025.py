@@ -49,7 +49,7 @@ import pandas as pd
 
 from econsec.errors import InputError
 from econsec.sources._countries import names_to_iso3
-from econsec.sources._read import read_csv
+from econsec.sources._read import read_csv, read_text
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 ANNEX_MEASURE = "reciprocal annex I EO 2025-07-31"
@@ -197,7 +197,7 @@ class Reciprocal2025(Source):
         tariffs, docs, notes, rows_read = [], [], [], {}
         annex_md: pd.DataFrame | None = None
         for p in mds:
-            text = p.read_text(encoding="utf-8")
+            text = read_text(p)
             meta = front_matter(p, text)
             docs.append(_document(p, text, meta))
             if "**ANNEX I**" in text:

@@ -57,7 +57,7 @@ import pandas as pd
 
 from econsec.errors import InputError
 from econsec.sources._countries import names_to_iso3
-from econsec.sources._read import fail_first, map_codes, read_csv, require_match
+from econsec.sources._read import fail_first, map_codes, read_csv, read_text, require_match
 from econsec.sources.base import CodeMapping, Parsed, Source
 
 DIR = "tariffs/us_tariff_tracker_2025_2026"
@@ -289,7 +289,7 @@ def _number(words: str) -> int:
 
 def proclamation(path: Path) -> pd.DataFrame:
     """The proclamation text; its date from "this <day> day of <Month>, ... two thousand <year>"."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     m = re.search(r"this ([\w-]+) day of ([A-Z][a-z]+), in the year of our Lord two thousand "
                   r"([\w-]+)", text)
     if "PROCLAMATION" not in text[:300] or not m:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
 from econsec.analytics.models.estimation import (
@@ -152,7 +152,13 @@ def test_fixed_effects_rebuild_the_fitted_flows(fixed_effects: str) -> None:
        zeros=st.sampled_from([0.0, 0.15]))
 def test_adding_up_and_score_conditions(seed: int, n: int, years: int, zeros: float) -> None:
     df, _ = synthetic(seed, n=n, years=years, noise=0.8, zeros=zeros)
-    r = PPML(("rta", "lndist")).fit(df)
+    try:
+        r = PPML(("rta", "lndist")).fit(df)
+    except GravityDataError as e:
+        # A tiny sample (3 countries, 1 year, zeros) can leave nothing identified; refusing is
+        # the right answer there and the invariants below do not apply.
+        assert "no observation is left to estimate on" in str(e)
+        reject()
     f = r.fitted
     # Adding-up (Yotov et al. 2016, ch. 1 B.2): fitted output and expenditure equal observed.
     for side in ("exporter", "importer"):

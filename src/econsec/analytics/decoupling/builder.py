@@ -39,7 +39,7 @@ from econsec.analytics.models.multisector import (
     MultiSectorResults,
     Shock,
 )
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, NotFoundError
 
 #: The 27 EU members of 2011 as WIOD codes (WIOD 2013 covers all of them). GBR is a member:
 #: it was one in the data year. A post-Brexit EU is a TOML scenario with GBR left out.
@@ -275,8 +275,22 @@ class DecouplingResults:
               groups: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
         """Wide: one row per economy (``countries`` only, in that order, if given), one column
         per scenario, real income %; then one row per group (baseline-income-weighted mean of
-        its members, e.g. ``{"EU27": EU27_2011}``), ``mean`` (simple) and ``world`` (weighted)."""
+        its members, e.g. ``{"EU27": EU27_2011}``), ``mean`` (simple) and ``world`` (weighted).
+
+        Codes are read in any case (``kor`` is KOR). An economy the calibration does not have
+        (WIOD 2013 has 40 and ROW: Vietnam is inside ROW) is a :class:`NotFoundError` naming the
+        economies it has, never a silently shorter table."""
         f = self.frame()
+        if countries is not None:
+            countries = list(dict.fromkeys(str(c).strip().upper() for c in countries))
+            have = list(dict.fromkeys(f["country"]))
+            missing = [c for c in countries if c not in set(have)]
+            if missing:
+                raise NotFoundError(
+                    f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not "
+                    f"{'a region' if len(missing) == 1 else 'regions'} of the {self.source} "
+                    f"{self.year} model (every economy it does not list is inside ROW); it has "
+                    f"{', '.join(have)}")
         wide = f.pivot(index="country", columns="scenario", values="real_income_pct")[list(self.runs)]
         w = f.pivot(index="country", columns="scenario", values="income_base")[list(self.runs)]
         rows = {g: (wide.loc[list(m)] * w.loc[list(m)]).sum() / w.loc[list(m)].sum()

@@ -4,20 +4,28 @@ Every signal at month t uses data up to t only (tested: scoring the panel trunca
 the same month-t score), so scoring the whole history once equals running the scan each month.
 
 For each documented disruption (:data:`EVENTS`) and the series it concerns (scope), an alert is an
-*onset* — the level reaches ``alert_level`` at t but was below it at t−1. The event is a **hit**
-when at least ``max(1, ⌈min_share · S⌉)`` of its S in-scope series have an onset in
-``[start − lead, start + lag]`` months (so a broad event is not "hit" by one stray alert); lead
-time is ``start −`` the month that count is reached (positive = before the event, negative =
-after). Onsets on in-scope
-series outside every event window, and on series no event concerns, are **false alarms**; the
+*onset* — the level reaches ``alert_level`` at t but was below it at t−1. With S in-scope series
+an event needs ``N = max(1, ⌈min_share · S⌉)`` series with an onset (so a broad event is not
+"hit" by one stray alert), counted month by month from ``start − lead``:
+
+* **hit** — N is reached in the early-warning window ``[start − lead, start]`` (an early
+  warning warns before or at the event); lead time = ``start −`` the month N is reached (≥ 0);
+* **late** — N is reached only in ``(start, start + lag]``: a late detection, not a warning
+  (lead < 0: months late);
+* **miss** — N is not reached by ``start + lag``.
+
+Onsets on in-scope series in ``[start − lead, start + lag]`` are the event's (early or late);
+onsets outside every such window, and on series no event concerns, are **false alarms**; the
 false-alarm rate is false onsets per 100 series-months of quiet history. Thresholds are tuned
-on the first half of each source's months and reported on the second half.
+on the first half of each source's months (hit rate − ``fa_weight`` × false alarms per
+series-month; late detections do not count as hits) and reported on the second half.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -115,31 +123,59 @@ def _first_onset(hits: np.ndarray) -> np.ndarray:
     return np.bincount(first, minlength=hits.shape[1])
 
 
+Outcome = Literal["hit", "late", "miss", "no data"]
+
+
+def _span(months: pd.DatetimeIndex, lo: int, hi: int) -> str:
+    """``YYYY-MM..YYYY-MM`` of month indices ``lo..hi`` (``none`` when empty)."""
+    return f"{months[lo]:%Y-%m}..{months[hi]:%Y-%m}" if hi >= lo else "none"
+
+
 def evaluate_events(panels: dict[str, MonthlyPanel], on: dict[str, np.ndarray],
                     events: Sequence[Event], *, lead: int = 3, lag: int = 3, min_share: float = 0.1,
                     halves: dict[str, pd.Timestamp]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Hits, lead times and false alarms from onset arrays (one per source)."""
+    """Hits, late detections, misses, lead times and false alarms from onset arrays.
+
+    ``on[source]``: onsets ``(series, month)``. Per event (columns): ``window`` (the
+    early-warning window ``[start − lead, start]``, clipped to the data), ``late_window``
+    (``(start, start + lag]``), ``series`` in scope, ``outcome`` (hit | late | miss; ``no data``
+    when the start month is not in the source), ``hit`` (outcome == hit), ``first_alert``
+    (the month the required count is reached), ``lead_months`` (start − first_alert; negative =
+    late), ``series_early`` (series with an onset in the window), ``series_late`` (series whose
+    only onsets are in the late window). Summary per half: events, hits, late, misses, mean
+    lead of the hits, false alarms, quiet series-months, false alarms per 100.
+    """
     rows = []
     covered = {s: np.zeros(o.shape, dtype=bool) for s, o in on.items()}
     for ev in events:
         if ev.source not in panels:
             continue
         p = panels[ev.source]
-        t0 = p.months.get_indexer([pd.Timestamp(ev.start + "-01")])[0]
         sc = _scope(p, ev)
+        half = "tune" if pd.Timestamp(ev.start + "-01") < halves[ev.source] else "report"
+        t0 = int(p.months.get_indexer([pd.Timestamp(ev.start + "-01")])[0])
+        if t0 < 0:   # the event is outside the source's months: not testable, not a miss
+            rows.append({"event": ev.name, "source": ev.source, "start": ev.start, "half": half,
+                         "window": "none", "late_window": "none", "series": int(sc.sum()),
+                         "outcome": "no data", "hit": False, "first_alert": None,
+                         "lead_months": None, "series_early": 0, "series_late": 0,
+                         "reference": ev.reference})
+            continue
         lo, hi = max(t0 - lead, 0), min(t0 + lag, len(p.months) - 1)
         covered[ev.source][np.ix_(sc, np.arange(lo, hi + 1))] = True
-        hits = on[ev.source][sc][:, lo:hi + 1]
+        w = on[ev.source][sc][:, lo:hi + 1]
+        early = w[:, :t0 - lo + 1].any(axis=1)
         need = max(1, int(np.ceil(min_share * sc.sum())))
-        reached = np.cumsum(_first_onset(hits)) >= need
-        ts = np.flatnonzero(reached)
+        ts = np.flatnonzero(np.cumsum(_first_onset(w)) >= need)
         first = lo + int(ts[0]) if len(ts) else None
-        rows.append({"event": ev.name, "source": ev.source, "start": ev.start,
-                     "half": "tune" if pd.Timestamp(ev.start + "-01") < halves[ev.source] else "report",
-                     "series": int(sc.sum()), "hit": first is not None,
+        outcome: Outcome = "miss" if first is None else ("hit" if first <= t0 else "late")
+        rows.append({"event": ev.name, "source": ev.source, "start": ev.start, "half": half,
+                     "window": _span(p.months, lo, t0), "late_window": _span(p.months, t0 + 1, hi),
+                     "series": int(sc.sum()), "outcome": outcome, "hit": outcome == "hit",
                      "first_alert": f"{p.months[first]:%Y-%m}" if first is not None else None,
                      "lead_months": (t0 - first) if first is not None else None,
-                     "series_alerted": int(hits.any(axis=1).sum()), "reference": ev.reference})
+                     "series_early": int(early.sum()),
+                     "series_late": int((w.any(axis=1) & ~early).sum()), "reference": ev.reference})
     ev_df = pd.DataFrame(rows)
     summ = []
     for half in ("tune", "report"):
@@ -149,23 +185,35 @@ def evaluate_events(panels: dict[str, MonthlyPanel], on: dict[str, np.ndarray],
             q = ~covered[s] & np.asarray(tm)[None, :]
             fa += int((o & q).sum())
             quiet += int(q.sum())
-        e = ev_df[ev_df.half == half]
-        summ.append({"half": half, "events": len(e), "hits": int(e.hit.sum()),
-                     "misses": int((~e.hit.astype(bool)).sum()),
-                     "mean_lead_months": float(e.lead_months.dropna().mean()) if e.hit.any() else np.nan,
+        e = ev_df[(ev_df.half == half) & (ev_df.outcome != "no data")] if len(ev_df) else ev_df
+        n = {k: int((e.outcome == k).sum()) if len(e) else 0 for k in ("hit", "late", "miss")}
+        leads = e.lead_months[e.outcome == "hit"].astype(float) if len(e) else pd.Series(dtype=float)
+        summ.append({"half": half, "events": len(e), "hits": n["hit"], "late": n["late"],
+                     "misses": n["miss"],
+                     "mean_lead_months": float(leads.mean()) if len(leads) else np.nan,
                      "false_alarms": fa, "quiet_series_months": quiet,
                      "false_alarms_per_100": 100.0 * fa / quiet if quiet else np.nan})
     return ev_df, pd.DataFrame(summ)
+
+
+def describe(halves: dict[str, pd.Timestamp], *, lead: int = 3, lag: int = 3) -> str:
+    """The backtest's method in one line: score, onset, hit and late windows, tuning split."""
+    return ("score = 100·min(1, Σ w_k min(z_k/c_k, cap)/cap); alert onset = level ≥ warning "
+            f"after a month below; hit = onset in the early-warning window [start−{lead}, start] "
+            f"months; late = onset only in (start, start+{lag}] (a late detection, not a hit); "
+            f"tuned on first half (split {', '.join(f'{s}: {h:%Y-%m}' for s, h in halves.items())})")
 
 
 def run_backtest(panels: dict[str, MonthlyPanel], *, gprc: pd.DataFrame | None = None,
                  prices: pd.DataFrame | None = None, events: Sequence[Event] = EVENTS,
                  base: ScoringRules | None = None, grid: Sequence[float] = (30, 35, 40, 45, 50, 55, 60),
                  persist: Sequence[tuple[int, int]] = ((1, 1), (2, 3)),
-                 fa_weight: float = 10.0) -> BacktestResult:
+                 fa_weight: float = 10.0, lead: int = 3, lag: int = 3) -> BacktestResult:
     """Tune the warning threshold and k-of-n on the first half; report both halves.
 
-    Objective on the tuning half: hit rate − ``fa_weight`` × false alarms per series-month.
+    Objective on the tuning half: hit rate − ``fa_weight`` × false alarms per series-month,
+    where a hit is an early warning (``lead`` months before the start up to the start; late
+    detections up to ``lag`` months after do not count, see :func:`evaluate_events`).
     """
     base = base or ScoringRules()
     scores = {}
@@ -179,7 +227,7 @@ def run_backtest(panels: dict[str, MonthlyPanel], *, gprc: pd.DataFrame | None =
         for k, n in persist:
             r = replace(base, watch=min(base.watch, thr), warning=thr, critical=max(base.critical, thr), k=k, n=n)
             on = {s: onsets(level_codes(sc, r), 2) for s, sc in scores.items()}
-            _, summ = evaluate_events(panels, on, events, halves=halves)
+            _, summ = evaluate_events(panels, on, events, halves=halves, lead=lead, lag=lag)
             t = summ.iloc[0]
             obj = t.hits / max(t.events, 1) - fa_weight * t.false_alarms / max(t.quiet_series_months, 1)
             tune_rows.append({"warning": thr, "k": k, "n": n, "hits": t.hits, "events": t.events,
@@ -189,9 +237,7 @@ def run_backtest(panels: dict[str, MonthlyPanel], *, gprc: pd.DataFrame | None =
     assert best is not None
     rules = best[1]
     on = {s: onsets(level_codes(sc, rules), 2) for s, sc in scores.items()}
-    ev_df, summ = evaluate_events(panels, on, events, halves=halves)
-    method = ("score = 100·min(1, Σ w_k min(z_k/c_k, cap)/cap); alert onset = level ≥ warning "
-              "after a month below; hit window [start−3, start+3]; tuned on first half "
-              f"(split {', '.join(f'{s}: {h:%Y-%m}' for s, h in halves.items())})")
+    ev_df, summ = evaluate_events(panels, on, events, halves=halves, lead=lead, lag=lag)
+    method = describe(halves, lead=lead, lag=lag)
     vintage = "; ".join(f"{s}: {p.vintage}" for s, p in panels.items())
     return BacktestResult(ev_df, summ, rules, 2, pd.DataFrame(tune_rows), method, vintage)

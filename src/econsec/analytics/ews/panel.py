@@ -10,6 +10,7 @@ present, is the item total.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ import pandas as pd
 from econsec.analytics.ews import signals as sg
 from econsec.analytics.ews.scoring import ScoringRules, level_codes, score
 from econsec.analytics.ews.stl import stl_drop
+from econsec.errors import OptionError
 from econsec.store import Store
 
 AGGREGATES = ("WLD", "EUN")
@@ -208,11 +210,20 @@ def store_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def month_index(panel: MonthlyPanel, ym: str) -> int:
-    """Index of month ``YYYY-MM`` in the panel (the last month ≤ it)."""
-    t = int(np.searchsorted(panel.months.values, np.datetime64(pd.Timestamp(ym + "-01")), side="right")) - 1
-    if t < 0:
-        raise ValueError(f"{ym} is before the first month of {panel.source}")
-    return t
+    """Index of month ``YYYY-MM`` in the panel.
+
+    Raises :class:`~econsec.errors.OptionError` for a malformed month and for a month outside
+    the panel's months, naming the first and latest months available: a month after the data
+    is not "the latest data" (a scan as of it would be labelled with a month it never saw).
+    """
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(ym)):
+        raise OptionError(f"as-of month must be YYYY-MM, got {ym!r}")
+    first, latest = f"{panel.months[0]:%Y-%m}", f"{panel.months[-1]:%Y-%m}"
+    if ym > latest:
+        raise OptionError(f"as-of month {ym} is after the latest month in {panel.source} ({latest})")
+    if ym < first:
+        raise OptionError(f"as-of month {ym} is before the first month in {panel.source} ({first})")
+    return int(panel.months.get_loc(pd.Timestamp(ym + "-01")))
 
 
 __all__ = ["AGGREGATES", "PRICE_SERIES", "MonthlyPanel", "evaluate", "load_panel", "month_index",

@@ -25,7 +25,8 @@ Level = Literal["normal", "watch", "warning", "critical"]
 LEVELS: tuple[Level, ...] = ("normal", "watch", "warning", "critical")
 
 #: The value weight sits on ``stl_drop``: on the backtest's tuning half it beat ``value_drop``
-#: (3/3 events, 1.02 vs 1.85 false alarms per 100 quiet series-months; docs/ews.md).
+#: (both warn ahead of 2 of 3 events; 0.93 vs 1.85 false alarms per 100 quiet series-months;
+#: docs/ews.md).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "stl_drop": 0.50, "share_shift": 0.15, "concentration_jump": 0.05,
     "supplier_gpr": 0.10, "price_spike": 0.10, "policy_event": 0.10,

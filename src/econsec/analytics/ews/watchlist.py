@@ -10,7 +10,9 @@ Scheduling: an item is *due* at data month m when it has never been checked or w
 ``m − last_checked ≥ interval`` months, the interval of its frequency in :data:`CHECK_MONTHS`
 (weekly ¼, bi-weekly ½, monthly 1, quarterly 3). On monthly data the month is the finest step,
 so A, B and C items are due at every new data month and D items every third month; a re-scan
-of a month already checked finds nothing due.
+of a month already checked finds nothing due. A scan of a month *before* the last check (a
+back-scan) finds the item due: only the latest check is stored, and a check made at a later
+month says nothing about the schedule at an earlier one (no look-ahead, as for the signals).
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def due(last_checked: np.ndarray, as_of: float, frequency: np.ndarray) -> np.nda
     """Which items are due at month ``as_of`` (a :func:`month_number`).
 
     ``last_checked``: month number of each item's last check (NaN = never); ``frequency``:
-    each item's frequency (keys of :data:`CHECK_MONTHS`). Due when never checked or when
-    ``as_of − last_checked ≥`` the frequency's interval in months.
+    each item's frequency (keys of :data:`CHECK_MONTHS`). Due when never checked, when
+    ``as_of − last_checked ≥`` the frequency's interval in months, or when the last check is
+    after ``as_of`` (a back-scan: that check had not happened as of ``as_of``).
     """
     freq = pd.Series(np.asarray(frequency, dtype=object))
     interval = freq.map(CHECK_MONTHS).to_numpy(dtype=float)
@@ -46,7 +49,7 @@ def due(last_checked: np.ndarray, as_of: float, frequency: np.ndarray) -> np.nda
         raise ValueError(f"unknown check frequency {', '.join(bad)}; expected one of "
                          f"{', '.join(CHECK_MONTHS)}")
     last = np.asarray(last_checked, dtype=float)
-    return np.isnan(last) | (as_of - last >= interval)
+    return np.isnan(last) | (last > as_of) | (as_of - last >= interval)
 
 
 def grade(top_share: np.ndarray) -> np.ndarray:

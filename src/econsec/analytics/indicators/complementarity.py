@@ -60,12 +60,15 @@ def pair_matrix_frame(mat: np.ndarray, countries: np.ndarray, active_rows: np.nd
 
 
 def strategic_complementarity(panel: TradePanel, conc: Concentration, a: str, b: str, *,
-                              flags: np.ndarray | None = None, hhi_threshold: float = 0.4
+                              flags: np.ndarray | None = None, hhi_threshold: float = 0.4,
+                              exclude: np.ndarray | None = None
                               ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Where B's exports can cover A's risky imports (one direction: A vulnerable, B supplies).
 
-    Returns the ranked product list (by covered value) and pair-level scores: the
-    M^risk-weighted coverage, the covered value, the value at risk and the product count.
+    Products where ``exclude`` (P,) is True are never at risk (residual codes such as HS 99:
+    :func:`~econsec.analytics.indicators.residual.residual_mask`). Returns the ranked product
+    list (by covered value) and pair-level scores: the M^risk-weighted coverage, the covered
+    value, the value at risk and the product count.
     """
     ia, ib = panel.code(a), panel.code(b)
     top = conc.top1_supplier[ia]
@@ -73,6 +76,8 @@ def strategic_complementarity(panel: TradePanel, conc: Concentration, a: str, b:
     risky &= (top != ia) & (top != ib) & (top >= 0)
     if flags is not None:
         risky |= flags[ia] & (top != ib) & (top >= 0)
+    if exclude is not None:
+        risky &= ~np.asarray(exclude, bool)
     pi = np.flatnonzero(risky)
     m_risk = conc.imports[ia, pi] * conc.top1_share[ia, pi]
     x_b = panel.world_exports[ib, pi]
@@ -95,18 +100,22 @@ def strategic_complementarity(panel: TradePanel, conc: Concentration, a: str, b:
 
 
 def strategic_scores_all(panel: TradePanel, conc: Concentration, *, flags: np.ndarray | None = None,
-                         hhi_threshold: float = 0.4, block: int = 8) -> tuple[np.ndarray, np.ndarray]:
+                         hhi_threshold: float = 0.4, exclude: np.ndarray | None = None,
+                         block: int = 8) -> tuple[np.ndarray, np.ndarray]:
     """Pair-level strategic complementarity for every ordered pair (A vulnerable, B supplies).
 
     Returns ``(coverage, covered_usd)``, both C × C (rows A, columns B), with the same rule as
     :func:`strategic_complementarity`: products where A is at risk, minus those whose top
-    supplier is B itself. Computed in blocks of ``block`` importers (memory block × C × P).
+    supplier is B itself and those in ``exclude`` (P,). Computed in blocks of ``block``
+    importers (memory block × C × P).
     """
     top = conc.top1_supplier
     risky = np.nan_to_num(conc.hhi) > hhi_threshold
     if flags is not None:
         risky |= flags
     risky &= top >= 0
+    if exclude is not None:
+        risky &= ~np.asarray(exclude, bool)[np.newaxis, :]
     r = np.where(risky, conc.imports * np.nan_to_num(conc.top1_share), 0.0)
     x = panel.world_exports
     c = panel.n_countries

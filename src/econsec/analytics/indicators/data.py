@@ -25,9 +25,12 @@ at 16-sector resolution (the rest of the world is one economy, ``ROW``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
+from econsec.analytics.indicators.coverage import BENCHMARKS
 from econsec.analytics.indicators.panel import TradePanel, panel_from_frame
 from econsec.store import Store
 
@@ -140,7 +143,7 @@ def io_panel(store: Store, source: str, year: int) -> TradePanel:
                "an importer; 16 sectors, not products: levels are not comparable with HS-based "
                "panels",),
         world_note="world exports = each economy's sales of the sector to all other economies, "
-                   f"{IO_REST} included")
+                   f"{IO_REST} included", complete=True)
 
 
 def partial_years(store: Store, source: str) -> dict[int, str]:
@@ -155,6 +158,54 @@ def vintage(store: Store, source: str) -> str:
     df = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
                   [source])
     return "; ".join(df["vintage"]) if len(df) else "not ingested"
+
+
+# Independent totals for coverage (econsec.analytics.indicators.coverage), all-goods rows only.
+# "reported": the economy's own World row; "mirror": every non-aggregate reporter's exports to it.
+_BENCH_REPORTED = {
+    "exports": """SELECT year, exporter AS country, sum(value_usd) AS benchmark_usd FROM trade_flows
+                  WHERE source = $source AND list_contains($years, year) AND month IS NULL
+                    AND classification = 'TOTAL' AND flow = 'export' AND importer = 'WLD'
+                    AND value_usd IS NOT NULL GROUP BY ALL""",
+    "imports": """SELECT year, importer AS country, sum(value_usd) AS benchmark_usd FROM trade_flows
+                  WHERE source = $source AND list_contains($years, year) AND month IS NULL
+                    AND classification = 'TOTAL' AND flow = 'import' AND exporter = 'WLD'
+                    AND value_usd IS NOT NULL GROUP BY ALL""",
+}
+_BENCH_MIRROR = """
+SELECT t.year, t.importer AS country, sum(t.value_usd) AS benchmark_usd
+FROM trade_flows t JOIN countries ce ON ce.iso3 = t.exporter
+WHERE t.source = $source AND list_contains($years, t.year) AND t.month IS NULL
+  AND t.classification = 'TOTAL' AND t.flow = 'export' AND ce.kind <> 'aggregate'
+  AND t.exporter <> t.importer AND t.value_usd IS NOT NULL
+GROUP BY ALL
+"""
+
+
+def benchmark_totals(store: Store, years: Sequence[int], *, exclude: str | None = None) -> pd.DataFrame:
+    """Independent totals per economy, year and side from the benchmark sources in the store
+    (:data:`~econsec.analytics.indicators.coverage.BENCHMARKS`; ``exclude``: the panel's own
+    source, never its own benchmark). Columns ``year``, ``country``, ``side``, ``source``,
+    ``benchmark_usd``; the economy ``WLD`` is the world total where a benchmark has one."""
+    frames = []
+    yrs = [int(y) for y in years]
+    for side, benches in BENCHMARKS.items():
+        for b in benches:
+            if b.source == exclude:
+                continue
+            sql = _BENCH_MIRROR if b.kind == "mirror" else _BENCH_REPORTED[side]
+            df = store.con.execute(sql, {"source": b.source, "years": yrs}).df()
+            frames.append(df.assign(side=side, source=b.source))
+    cols = ["year", "country", "side", "source", "benchmark_usd"]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
+    return out[cols].astype({"year": "int64", "benchmark_usd": "float64"})
+
+
+def benchmark_vintage(store: Store, exclude: str | None = None) -> str:
+    """The benchmark sources in the store with their vintages (for provenance notes)."""
+    names = dict.fromkeys(b.source for bs in BENCHMARKS.values() for b in bs if b.source != exclude)
+    found = [f"{n} ({v})" for n in names if (v := vintage(store, n)) != "not ingested"]
+    return "; ".join(found) if found else "none in the store"
 
 
 def load_panel(store: Store, source: str, year: int, *, level: int | None = None) -> TradePanel:
@@ -190,6 +241,8 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
     xw = np.bincount(we * len(products) + wk, np.asarray(world["value"], dtype=np.float64),
                      minlength=len(countries) * len(products)).reshape(len(countries), len(products))
     how = np.asarray(world["how"], dtype=object)
+    reported = np.zeros(len(countries), dtype=bool)
+    reported[we[how == "reported"]] = True
     notes = []
     mirror = bool(has_exports) and n_imp < len(countries)
     if n_imp == 0 and has_exports:
@@ -210,4 +263,4 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
                       value=np.asarray(bil["value"], dtype=np.float64), world_exports=xw,
                       source=source, classification=f"{info['cls']} at {level} digits",
                       vintage=vintage(store, source), mirror=mirror, notes=tuple(notes),
-                      sorted_by_importer=True)
+                      sorted_by_importer=True, world_reported=reported)

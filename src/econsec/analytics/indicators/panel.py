@@ -9,6 +9,11 @@ World exports ``X[s, p]`` are the supplier's reported exports to the world where
 them (a ``WLD`` row), else the sum of its bilateral exports in the panel; which applied is in
 ``notes``. Imports are importer-reported where the source has them, else *mirror* data (the
 partners' reported exports), flagged in ``mirror``.
+
+How much of each economy's trade a panel sees is measured against independent totals in
+:mod:`~econsec.analytics.indicators.coverage`; the panel records what that needs:
+``world_reported`` (which exporters' world exports are their own reported World row) and
+``complete`` (a closed system, such as an MRIO, that covers all trade by construction).
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ class TradePanel:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: rows are ordered by importer, product and value descending (lets kernels skip a sort)
     sorted_by_importer: bool = False
+    #: (C,) True where the exporter's world exports are its reported World row (None: none are)
+    world_reported: np.ndarray | None = None
+    #: the panel covers every economy's trade by construction (an MRIO's closed world)
+    complete: bool = False
 
     @property
     def n_countries(self) -> int:
@@ -77,7 +86,7 @@ class TradePanel:
 def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | None = None,
                      source: str = "user", classification: str = "", vintage: str = "",
                      mirror: bool = False, notes: tuple[str, ...] = (),
-                     world_note: str | None = None) -> TradePanel:
+                     world_note: str | None = None, complete: bool = False) -> TradePanel:
     """Build a panel from a labelled frame of bilateral flows.
 
     Parameters
@@ -87,6 +96,7 @@ def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | No
     world : optional columns ``exporter``, ``product``, ``value``: exports to the world. Where an
         exporter has no world row, its bilateral exports in ``flows`` are used.
     world_note : replaces the default note on where world exports come from.
+    complete : the flows are a closed system covering all trade (an MRIO), so coverage is 1.
     """
     f = flows.loc[(flows["exporter"] != flows["importer"]) & (flows["value"] > 0),
                   ["exporter", "importer", "product", "value"]]
@@ -100,11 +110,11 @@ def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | No
     c, p = len(labels), len(prods)
     xw = np.bincount(e.astype(np.int64) * p + k, v, minlength=c * p).reshape(c, p)
     notes_l = list(notes)
+    reported = np.zeros(c, dtype=bool)
     if world is not None and len(world):
         w = world[world["exporter"].isin(labels) & world["product"].isin(prods)]
         w = w.groupby(["exporter", "product"], as_index=False, observed=True)["value"].sum()
         we, wk = labels.get_indexer(w["exporter"]), prods.get_indexer(w["product"])
-        reported = np.zeros(c, dtype=bool)
         reported[np.unique(we)] = True
         xw[reported] = 0.0
         np.add.at(xw, (we, wk), w["value"].to_numpy(dtype=np.float64))
@@ -113,4 +123,5 @@ def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | No
     return TradePanel(year=year, countries=np.asarray(labels, dtype=object),
                       products=np.asarray(prods, dtype=object), exporter=e, importer=i, product=k,
                       value=v, world_exports=xw, source=source, classification=classification,
-                      vintage=vintage, mirror=mirror, notes=tuple(notes_l))
+                      vintage=vintage, mirror=mirror, notes=tuple(notes_l), world_reported=reported,
+                      complete=complete)

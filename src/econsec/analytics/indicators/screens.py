@@ -4,21 +4,26 @@ For importer c and product p, with supplier HHI_cp, imports M_cp, c's own export
 world-export concentration HHIW_p:
 
 * **EU 2021** (European Commission SWD(2021) 352): HHI_cp > 0.4 and M_cp / x_cp > 1; for a bloc
-  importer also the extra-bloc share of imports > 0.5 (see :func:`bloc_panel`).
+  importer also the extra-bloc share of imports > 0.5. The Commission applies all three to the
+  EU as one economy trading with the rest of the world: HHI_cp over the suppliers of *extra*-EU
+  imports, M_cp / x_cp as extra-EU imports over extra-EU exports, and the share of extra-EU
+  imports in total (extra + intra) EU imports. :func:`bloc_panel` builds exactly that economy.
 * **CEPII GeoDep** (Lefebvre & Wibaux, CEPII PB 2024-47): the EU criteria and HHIW_p > 0.4,
   persistent in at least 2 of 3 consecutive years (:func:`persistent`). x_cp = 0 gives the ratio
   9999, as GeoDep does.
 * **MERICS** variant: HHI_cp > 0.4 and M_cp ≥ 2 x_cp.
 * **Korea 2021** early-warning rule: ≥ 50 % of imports from a single country.
 
-Each screen returns a boolean importer × product array; :func:`flagged_items` lists the flagged
-products with the suppliers behind them.
+Each screen returns a boolean importer × product array (:func:`screen_all` gives all four, with
+residual codes set aside: :mod:`econsec.analytics.indicators.residual`); :func:`flagged_items`
+lists the flagged products with the suppliers behind them and :func:`residual_items` the residual
+codes that were set aside.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -26,6 +31,7 @@ import pandas as pd
 
 from econsec.analytics.indicators.concentration import Concentration, supplier_ranks
 from econsec.analytics.indicators.panel import TradePanel
+from econsec.errors import NotFoundError, OptionError
 
 Screen = Literal["eu", "geodep", "merics", "korea"]
 SCREENS: tuple[Screen, ...] = ("eu", "geodep", "merics", "korea")
@@ -62,7 +68,7 @@ def screen(name: Screen, conc: Concentration, own_exports: np.ndarray, world_hhi
     and GeoDep screens; ``None`` means every importer is a single country.
     """
     if name not in SCREENS:
-        raise ValueError(f"screen must be one of {SCREENS}, got {name!r}")
+        raise OptionError(f"screen must be one of {SCREENS}, got {name!r}")
     hhi = np.nan_to_num(conc.hhi)
     ratio = np.nan_to_num(import_export_ratio(conc.imports, own_exports))
     if name == "korea":
@@ -77,36 +83,87 @@ def screen(name: Screen, conc: Concentration, own_exports: np.ndarray, world_hhi
     return flag
 
 
+def screen_all(conc: Concentration, own_exports: np.ndarray, world_hhi: np.ndarray,
+               t: Thresholds = Thresholds(), *, extra_share: np.ndarray | None = None,
+               exclude: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Every screen of :data:`SCREENS` (see :func:`screen`); products where ``exclude`` (P,) is
+    True are flagged by none (residual codes: :func:`~econsec.analytics.indicators.residual.residual_mask`)."""
+    keep = np.ones(conc.imports.shape[1], dtype=bool) if exclude is None else ~np.asarray(exclude, bool)
+    return {n: screen(n, conc, own_exports, world_hhi, t, extra_share) & keep[np.newaxis, :]
+            for n in SCREENS}
+
+
 def persistent(flags: Sequence[np.ndarray], k: int = 2) -> np.ndarray:
     """True where at least ``k`` of the given yearly flag arrays are True (GeoDep: 2 of 3)."""
     return np.sum(np.stack([np.asarray(f, dtype=bool) for f in flags]), axis=0) >= k
 
 
 def bloc_panel(panel: TradePanel, members: Sequence[str], code: str) -> tuple[TradePanel, np.ndarray]:
-    """Merge ``members`` into one economy ``code``; drop intra-bloc rows.
+    """Merge ``members`` into one economy ``code`` trading with the rest of the world.
 
-    Returns the merged panel and the extra-bloc share of the bloc's imports per product (P,):
-    extra-bloc imports / (extra- + intra-bloc imports).
+    As the EU 2021 method treats the EU (module docstring):
+
+    * intra-bloc rows are dropped, so the bloc's imports M_bp are its extra-bloc imports;
+    * each supplier's rows into the members are summed into one bloc row per (supplier, product)
+      (likewise each member's rows to one outside importer), so HHI_bp and the top-supplier shares
+      are over the bloc's suppliers, not over member × supplier pairs;
+    * the bloc's exports x_bp are extra-bloc exports: the members' world exports minus their
+      intra-bloc exports (floored at 0);
+    * the extra-bloc share of imports is extra / (extra + intra) per product.
+
+    The bloc's code must not be an economy of the panel outside the bloc; at least one member must
+    be in the panel. Rows come back sorted by importer, product and value (largest first).
+
+    Returns
+    -------
+    merged : the panel with the bloc as one economy.
+    extra_share : (P,) extra-bloc imports / (extra- + intra-bloc imports) of the bloc.
     """
     labels = pd.Index(panel.countries)
-    inside = np.isin(panel.countries, list(members))
+    members = list(dict.fromkeys(members))
+    inside = np.isin(panel.countries, members)
+    if not inside.any():
+        raise NotFoundError(f"none of the bloc members of {code} ({', '.join(members)}) is in the "
+                            f"{panel.source} panel for {panel.year}")
+    if code in labels and not inside[labels.get_loc(code)]:
+        raise OptionError(f"bloc name {code!r} is an economy of the {panel.source} panel that is "
+                          "not one of the members: give the bloc another name")
     new_labels = pd.Index(sorted({*labels[~inside], code}))
     remap = new_labels.get_indexer(np.where(inside, code, labels))
     e, i = remap[panel.exporter], remap[panel.importer]
     b = new_labels.get_loc(code)
     intra = (e == b) & (i == b)
-    p = panel.n_products
+    c, p = len(new_labels), panel.n_products
     intra_m = np.bincount(panel.product[intra], panel.value[intra], minlength=p)
-    xw = np.zeros((len(new_labels), p))
+    # One row per (importer, product, exporter): members' rows with the same partner are summed.
+    rows = ~intra
+    key = (i[rows].astype(np.int64) * p + panel.product[rows]) * c + e[rows]
+    uk, inv = np.unique(key, return_inverse=True)
+    value = np.bincount(inv, panel.value[rows], minlength=len(uk))
+    ip, ex = np.divmod(uk, c)
+    order = np.lexsort((-value, ip))
+    xw = np.zeros((c, p))
     np.add.at(xw, remap, panel.world_exports)
-    merged = TradePanel(year=panel.year, countries=np.asarray(new_labels, dtype=object),
-                        products=panel.products, exporter=e[~intra].astype(np.int32),
-                        importer=i[~intra].astype(np.int32), product=panel.product[~intra],
-                        value=panel.value[~intra], world_exports=xw, source=panel.source,
-                        classification=panel.classification, vintage=panel.vintage,
-                        mirror=panel.mirror,
-                        notes=(*panel.notes, f"{code}: {int(inside.sum())} members merged, "
-                               "intra-bloc flows removed (bloc exports include intra-bloc trade)"))
+    xw[b] = np.maximum(xw[b] - intra_m, 0.0)
+    missing = [m for m in members if m not in labels]
+    reporting = np.isin(np.flatnonzero(inside), panel.exporter[intra]).sum()
+    note = (f"{code}: {int(inside.sum())} of {len(members)} members merged"
+            + (f" ({', '.join(missing)} not in the panel)" if missing else "")
+            + "; imports are extra-bloc imports summed by supplier, exports are extra-bloc exports "
+            "(members' world exports minus intra-bloc exports), as in the EU 2021 method; "
+            + (f"intra-bloc trade is what {int(reporting)} members ship to other members in the "
+               "panel" if reporting else "the panel has no intra-bloc trade, so the extra-bloc "
+               "share is 1 by construction"))
+    reported = None
+    if panel.world_reported is not None:  # the bloc's world exports are reported if all members' are
+        reported = np.zeros(c, dtype=bool)
+        reported[remap[~inside]] = panel.world_reported[~inside]
+        reported[b] = bool(panel.world_reported[inside].all())
+    merged = replace(panel, countries=np.asarray(new_labels, dtype=object),
+                     exporter=ex[order].astype(np.int32), importer=(ip[order] // p).astype(np.int32),
+                     product=(ip[order] % p).astype(np.int32), value=value[order],
+                     world_exports=xw, notes=(*panel.notes, note), sorted_by_importer=True,
+                     world_reported=reported)
     extra_m = merged.imports()[b]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = extra_m / (extra_m + intra_m)
@@ -152,3 +209,25 @@ def flagged_items(panel: TradePanel, conc: Concentration, flags: dict[str, np.nd
         "imports_usd": panel.value[rows], "share": panel.value[rows] / m,
     })
     return items, suppliers
+
+
+def residual_items(panel: TradePanel, conc: Concentration, residual: np.ndarray,
+                   flags: dict[str, np.ndarray], *, importer: str) -> pd.DataFrame:
+    """The residual codes ``importer`` imports (``residual`` (P,) True), set aside by the screens.
+
+    One row per residual code with imports: imports, their share of the importer's imports, HHI,
+    top supplier and share, and which screens would flag it (``flags`` computed with no code set
+    aside), largest first.
+    """
+    c = panel.code(importer)
+    m = conc.imports[c]
+    pi = np.flatnonzero(np.asarray(residual, bool) & (m > 0))
+    sup = conc.top1_supplier[c, pi]
+    total = m.sum()
+    return pd.DataFrame({
+        "importer": importer, "product": panel.products[pi], "imports_usd": m[pi],
+        "share_of_imports": m[pi] / total if total > 0 else np.nan, "hhi": conc.hhi[c, pi],
+        "top1_share": conc.top1_share[c, pi],
+        "top1_supplier": np.where(sup >= 0, panel.countries[np.maximum(sup, 0)], None),
+        **{f"would_flag_{k}": v[c, pi] for k, v in flags.items()},
+    }).sort_values("imports_usd", ascending=False, ignore_index=True)

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from econsec.api.deps import Reader, Writer
+from econsec.api.deps import Reader, Writer, country
 from econsec.api.responses import ApiError, NotFound, frame_response, translate
-from econsec.services import ews
+from econsec.services import args, ews
 from econsec.store import Store
 
 router = APIRouter(prefix="/ews", tags=["early warning"])
@@ -57,7 +57,7 @@ def watchlist(store: Reader,
               ) -> Response:
     """Watched items (importer × item, grade A–D, frequency, origin)."""
     with translate():
-        df = ews.watchlist(store, importer.upper() if importer else None)
+        df = ews.watchlist(store, country(store, importer, "importer") if importer else None)
     return frame_response(df, {"table": "ews_watchlist",
                                "method": "generated: single-supplier screen (top share ≥ 50 %) "
                                          "or the critical-item screens; manual entries kept"})
@@ -77,8 +77,9 @@ def scan(store: Writer, body: ScanBody | None = None) -> Response:
     """Score the watched items due as of a month (every item with ``all_items``); store and
     deduplicate alerts and the items' last check (one transaction)."""
     body = body or ScanBody()
-    pair = (body.pair[0].upper(), body.pair[1].upper()) if body.pair else None
     with translate():
+        pair = args.pair(store, *body.pair, options=("body field 'pair'[0]", "body field 'pair'[1]")) \
+            if body.pair else None
         try:
             r = ews.scan(store, body.source, as_of=body.as_of, pair=pair, all_items=body.all_items)
         except ValueError as e:   # a month outside the panel

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from econsec.analytics.io import IOResult
-from econsec.api.deps import Reader
+from econsec.api.deps import Reader, country
 from econsec.api.responses import respond, translate
 from econsec.services import io as svc
 from econsec.services.serialize import ResultView, flat
@@ -49,6 +49,6 @@ def va_trade(store: Reader, year: Year = svc.DEFAULT_YEAR) -> Response:
 def shock(store: Reader, body: ShockBody) -> Response:
     """Cut one country-sector's supply and propagate it (reads the store only)."""
     with translate():
-        r = svc.shock(store, country=body.country.upper(), sector=body.sector, cut=body.cut,
+        r = svc.shock(store, country=country(store, body.country, "country"), sector=body.sector, cut=body.cut,
                       model=body.model, year=body.year)
         return respond(_view(r))

@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from econsec.api.deps import Reader, codes, years
+from econsec.api.deps import Reader, countries, years
 from econsec.api.responses import ApiError, respond, translate
-from econsec.services import lng
+from econsec.services import args, lng
 
 router = APIRouter(prefix="/lng", tags=["LNG"])
 
@@ -25,9 +25,7 @@ def _need(value: tuple[str, ...], name: str) -> tuple[str, ...]:
 
 def _limits(value: str | None) -> dict[str, float]:
     out: dict[str, float] = {}
-    for item in (value or "").split(","):
-        if not item.strip():
-            continue
+    for item in args.split(value):
         name, sep, share = item.partition("=")
         try:
             out[name.strip().lower()] = float(share)
@@ -46,7 +44,7 @@ def portfolio(store: Reader,
               ) -> Response:
     """Supplier shares, HHI, Shannon, risk-weighted HHI, Hormuz/Malacca exposure, trend."""
     with translate():
-        return respond(lng.portfolio(store, codes(importers, "importers"), years(year)))
+        return respond(lng.portfolio(store, countries(store, importers, "importers"), years(year)))
 
 
 @router.get("/optimize")
@@ -61,7 +59,8 @@ def optimize(store: Reader,
     """Separate vs pooled least-cost procurement LPs, the gain from pooling and swaps."""
     limits = {"hormuz": max_hormuz, **_limits(max_route)}
     with translate():
-        return respond(lng.optimize(store, _need(codes(buyers, "buyers"), "buyers"), year,
+        return respond(lng.optimize(store, _need(countries(store, buyers, "buyers", distinct=True),
+                                                 "buyers"), year,
                                     max_share=max_share, route_limits=limits,
                                     risk_penalty=risk_penalty, headroom=headroom))
 
@@ -75,6 +74,7 @@ def disrupt(store: Reader,
             months: Annotated[float, Query(gt=0, le=12)] = 3.0) -> Response:
     """Shortfall per importer when suppliers or the Hormuz route fail, alone and jointly."""
     with translate():
-        return respond(lng.disrupt(store, _need(codes(buyers, "buyers"), "buyers"), year,
-                                   suppliers=codes(suppliers, "suppliers"), route=route,
+        return respond(lng.disrupt(store, _need(countries(store, buyers, "buyers", distinct=True),
+                                                "buyers"), year,
+                                   suppliers=countries(store, suppliers, "suppliers"), route=route,
                                    months=months))

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from econsec.api.deps import Reader
+from econsec.api.deps import Reader, pair
 from econsec.api.responses import ApiError, EconsecJSON, translate
 from econsec.present.report_html import render_html
 from econsec.services import report as svc
@@ -31,6 +31,7 @@ def report(store: Reader, a: Country, b: Country, year: Year = None, draws: Draw
     section (vulnerability, critical items, exposure, complementarity, 2025 tariff scenarios,
     decoupling, early warning, LNG). Sections without data say why."""
     with translate():
+        a, b = pair(store, a, b)
         try:
             rep = svc.pair_report(store, a, b, year=year, draws=draws)
         except svc.ReportError as e:

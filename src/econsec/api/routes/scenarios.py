@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from econsec.analytics.scenarios import load_preset, preset_catalog
 from econsec.api.deps import Reader
 from econsec.api.responses import NotFound, frame_response, respond, translate
+from econsec.services import args
 from econsec.services import decoupling as dsvc
 from econsec.services import scenarios as svc
 from econsec.services.serialize import ResultView
@@ -73,11 +74,11 @@ def run_scenario(store: Reader, name: Name, body: ScenarioRunBody | None = None)
     markets. Reads the store only."""
     body = body or ScenarioRunBody()
     with translate():
+        who = list(args.countries(store, body.focus, option="body field 'focus'"))
         spec = load_preset(name)
         beta = svc.rta_coefficient(store) if spec.agreements else None
         r = svc.run_scenario(store, name, model=body.model, sigma=body.sigma, draws=body.draws,
                              seed=body.seed, rta_beta=beta, deficits=body.deficits)
-        who = [c.upper() for c in body.focus]
         tables = {"focus": r.focus(who)}
         if r.third_markets is not None:
             tables["third_markets"] = r.third_markets
@@ -102,11 +103,9 @@ def run_decoupling(store: Reader, preset: Name, body: DecouplingRunBody | None =
     if names[0] not in dsvc.PRESETS:
         raise NotFound(f"no decoupling preset {preset!r}; presets: {', '.join(dsvc.PRESETS)}, all")
     with translate():
+        who = list(args.countries(store, body.focus, option="body field 'focus'")) or None
         res = dsvc.run_scenarios(store, names, barrier=body.barrier, year=body.year)
-        who = [c.upper() for c in body.focus] if body.focus else None
-        unknown = sorted(set(who or ()) - set(res.frame()["country"]))
-        if unknown:
-            raise NotFound(f"body field 'focus': {', '.join(unknown)} not in WIOD {body.year}")
+        args.require_rows(who or (), res.frame()["country"], where=f"WIOD {body.year}")
         table = res.table(who)
     tables = {f"blocs_{k}": sc.assignment for k, (sc, _) in res.runs.items()}
     return respond(ResultView(res, table.reset_index(), tables))

@@ -22,7 +22,7 @@ CREATE TABLE ews_alerts (
     importer       VARCHAR NOT NULL,
     classification VARCHAR NOT NULL,
     product        VARCHAR NOT NULL,
-    level          VARCHAR NOT NULL,         -- watch | warning | critical (highest seen)
+    level          VARCHAR NOT NULL,         -- watch | warning | critical (the level of `score`, as of `as_of`)
     score          DOUBLE NOT NULL,          -- latest score
     signals        VARCHAR NOT NULL,         -- JSON explanation: [{signal, value, points}]
     cover          VARCHAR,                  -- JSON cover options in joint mode

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.models.pe.smart import SmartArrays
+from econsec.errors import NotFoundError
 
 if TYPE_CHECKING:
     from econsec.analytics.models.pe.elasticities import ProductElasticities
@@ -127,7 +128,9 @@ class SmartResult:
         b, a = self.baseline, self.arrays
         code = int(np.searchsorted(b.partners, partner))
         if code >= len(b.partners) or b.partners[code] != partner:
-            raise KeyError(f"partner {partner!r} not in the baseline; partners: {list(b.partners)}")
+            raise NotFoundError(f"{partner} is not a partner in the {b.importer} import data "
+                                f"(the importer itself has no diversion gains); partners: "
+                                f"{', '.join(b.partners)}")
         g = b.product
         order = np.lexsort((a.diversion, g))            # per product, most negative first
         first = np.r_[0, np.flatnonzero(np.diff(g[order])) + 1]

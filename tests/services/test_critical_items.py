@@ -31,7 +31,7 @@ EU27 = ("AUT BEL BGR CYP CZE DEU DNK ESP EST FIN FRA GRC HRV HUN IRL ITA LTU LUX
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("crit") / "s.duckdb"
     with Store(path) as s:
-        ingest_real(s, data_dir, "hs_concordance", "comtrade_hs2")
+        ingest_real(s, data_dir, "hs_concordance", "comtrade_hs2", "imf_dots")
     return path
 
 

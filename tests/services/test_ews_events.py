@@ -219,7 +219,7 @@ def test_smtp_server_down_is_logged(db: Path) -> None:
 
 # -- watchlists from the screens -------------------------------------------------------------------
 def test_watchlist_from_screens(store: Store, data_dir: Path, tmp_path: Path) -> None:
-    ingest_real(store, data_dir, "hs_concordance", "comtrade_hs2")
+    ingest_real(store, data_dir, "hs_concordance", "comtrade_hs2", "imf_dots")  # DOTS: coverage
     ews.add_watch(store, "KOR", "HS", "26", grade="A", note="by hand")
     db = store.path
     store.close()

@@ -215,3 +215,25 @@ def test_without_a_benchmark_nothing_is_ranked_and_the_notes_say_why(tmp_path: P
     assert (e.frame["import_share_USA"].isna()).all() and e.frame["export_share_USA"].notna().any()
     assert any("none for 2019: ingest a benchmark source" in c for c in r.coverage)
     assert any("import coverage unknown" in c for c in r.coverage)
+
+
+def test_critical_items_state_and_enforce_importer_coverage(db: Path, expected: pd.DataFrame) -> None:
+    """Supplier shares of an importer whose mirror imports are a tenth of its trade are refused;
+    a covered importer's notes give its ratio; a bloc's notes give every member's."""
+    aut = expected.loc["AUT", "import_coverage"]
+    kor = expected.loc["KOR", "import_coverage"]
+    with Store(db, read_only=True) as s:
+        with pytest.raises(OptionError, match=re.escape(f"AUT's imports in comtrade_hs2 {YEAR} are "
+                                                        f"{aut:.1%} of its imf_dots total")):
+            svc.critical_items(s, "AUT", year=YEAR)
+        opened = svc.critical_items(s, "AUT", year=YEAR, min_coverage=0)
+        assert f"import coverage: AUT {aut:.1%} of imf_dots" in opened.coverage
+        r = svc.critical_items(s, "KOR", year=YEAR)
+        assert f"import coverage: KOR {kor:.1%} of imf_dots" in r.coverage
+        members = ("DEU", "AUT", "FRA")
+        b = svc.critical_items(s, "DAF", year=YEAR, bloc=members)
+    note = next(n for n in b.coverage if n.startswith("DAF members' import coverage"))
+    for m in members:
+        assert f"{m} {expected.loc[m, 'import_coverage']:.1%} of imf_dots" in note
+    n_low = int((expected.loc[list(members), "import_coverage"] < 0.8).sum())
+    assert f"{n_low} of 3 below 80%" in note

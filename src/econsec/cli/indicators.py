@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
                        hhi: Annotated[float, typer.Option("--hhi", help="Supplier-HHI threshold.")] = 0.4,
                        single_supplier: Annotated[float, typer.Option("--single-supplier", help="Korea rule: top-supplier share threshold.")] = 0.5,
                        include_residual: Annotated[bool, typer.Option("--include-residual", help="Also screen residual and confidential codes (HS 98-99, …); by default they are only listed in the 'residual' table.")] = False,
+                       min_coverage: MinCoverageOpt = svc.DEFAULT_MIN_COVERAGE,
                        fmt: FormatOpt = "table", out: OutOpt = None) -> None:
         """Products COUNTRY depends on, by screen (EU, GeoDep, MERICS, Korea), with their suppliers."""
         t = Thresholds(hhi=hhi, single_supplier_share=single_supplier)
@@ -81,7 +82,8 @@ def register(app: typer.Typer) -> None:
             members = svc.bloc_members(s, ",".join(bloc_members)) if bloc_members else None
             who = args.normalise(country) if members else args.country(s, country, option="COUNTRY")
             return svc.critical_items(s, who, year=svc.year_or_latest(s, source, year), source=source,
-                                      thresholds=t, bloc=members, include_residual=include_residual)
+                                      thresholds=t, bloc=members, include_residual=include_residual,
+                                      min_coverage=min_coverage)
 
         _run(ctx, run, fmt, out, ("suppliers", "residual"))
 

@@ -221,7 +221,8 @@ def bloc_members(store: Store, spec: str) -> list[str]:
 
 def critical_items(store: Store, country: str, *, year: int, source: str = DEFAULT_SOURCE,
                    thresholds: sc.Thresholds = DEFAULT_THRESHOLDS, bloc: Sequence[str] | None = None,
-                   include_residual: bool = False) -> IndicatorResult:
+                   include_residual: bool = False,
+                   min_coverage: float = DEFAULT_MIN_COVERAGE) -> IndicatorResult:
     """Products ``country`` (or a bloc of ``bloc`` members named ``country``) depends on.
 
     A bloc is one economy trading with the rest of the world (``screens.bloc_panel``: extra-bloc
@@ -229,12 +230,19 @@ def critical_items(store: Store, country: str, *, year: int, source: str = DEFAU
     confidential codes (``residual.residual_mask``: HS 98–99 …) are not screened unless
     ``include_residual``; they are listed in the table ``residual`` and the value set aside is in
     the coverage notes.
+
+    Supplier shares are shares of the imports the panel holds: a country whose import coverage
+    (``coverage`` module) is below ``min_coverage`` is refused (OptionError; 0 turns the rule
+    off), and a bloc's notes give its members' coverage.
     """
+    rule = cv.CoverageRule(min_coverage)
     base = load_panel(store, source, year)
     if not bloc and country not in base.countries:
         groups = store.df("SELECT DISTINCT group_code FROM country_groups")["group_code"]
         hint = f" ({country} is a group: pass the bloc's members)" if country in set(groups) else ""
         raise NotFoundError(f"{country} is not in the {source} panel for {year}{hint}")
+    cov_notes = _importer_coverage(store, base, [country] if not bloc else list(bloc), rule,
+                                   bloc=country if bloc else None)
     years = [base, *(_align(h, base) for h in _history(store, source, year, thresholds.persistence_n))]
     # World-export concentration HHIW_p is over economies, before members merge into a bloc.
     world_hhi = [cc.world_export_hhi(p.world_exports) for p in years]
@@ -252,7 +260,7 @@ def critical_items(store: Store, country: str, *, year: int, source: str = DEFAU
             sc.screen("geodep", cc.concentration(h), h.world_exports, hw, thresholds, es)
             for h, hw, es in zip(years[1:], world_hhi[1:], shares[1:], strict=True)]
         flags["geodep"] = sc.persistent(yearly, thresholds.persistence_k)
-    extra: list[str] = []
+    extra: list[str] = list(cov_notes)
     if len(years) < thresholds.persistence_n:
         extra.append(f"GeoDep persistence uses {len(years)} of {thresholds.persistence_n} years")
     res = sc.residual_items(panel, conc, residual, flags, importer=country)
@@ -285,6 +293,40 @@ def critical_items(store: Store, country: str, *, year: int, source: str = DEFAU
                            panel.classification, tuple(p.year for p in years),
                            _coverage(panel, extra),
                            {"suppliers": suppliers, "residual": describe_products(store, res)})
+
+
+def _importer_coverage(store: Store, panel: TradePanel, importers: Sequence[str],
+                       rule: cv.CoverageRule, *, bloc: str | None = None) -> list[str]:
+    """Notes on the import coverage of one importer (OptionError below ``rule``) or of a bloc's
+    members (stated, not refused: the bloc's extra-bloc imports have no independent total)."""
+    cov, _, bench_note = _panel_coverage(store, panel)
+    rows = cov[cov["country"].isin(list(importers))]
+    kept = rule.keep(rows["import_coverage"].to_numpy(dtype=np.float64),
+                     rows["import_complete"].to_numpy(dtype=bool))
+
+    def one(r: pd.Series) -> str:
+        if r["import_complete"]:
+            return f"{r['country']} complete"
+        if pd.isna(r["import_coverage"]):
+            return f"{r['country']} unknown"
+        return f"{r['country']} {r['import_coverage']:.1%} of {r['import_benchmark']}"
+
+    if bloc is None:
+        if len(rows) and not kept[0]:
+            r = rows.iloc[0]
+            have = (f"of unknown coverage (no independent total for {panel.year} in the store: "
+                    "ingest imf_dots or wto_merchandise for that year)" if pd.isna(r["import_coverage"])
+                    else f"{r['import_coverage']:.1%} of its {r['import_benchmark']} total")
+            raise OptionError(
+                f"{r['country']}'s imports in {panel.source} {panel.year} are {have}; "
+                f"min_coverage is {cv.pct(rule.min_coverage)}: its supplier shares could describe part "
+                "of its imports only (set min_coverage to 0 to see them anyway)")
+        return [f"import coverage: {'; '.join(one(r) for _, r in rows.iterrows())}", bench_note]
+    low = rows.loc[~kept, "country"].tolist()
+    return [f"{bloc} members' import coverage: {'; '.join(one(r) for _, r in rows.iterrows())}"
+            + (f"; {len(low)} of {len(rows)} below {cv.pct(rule.min_coverage)} or unknown: the "
+               "bloc's supplier shares leave out their missing imports" if low and rule.active else ""),
+            bench_note]
 
 
 def _bloc_share(merged: TradePanel, code: str, share: np.ndarray) -> np.ndarray:

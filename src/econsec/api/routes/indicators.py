@@ -40,11 +40,14 @@ def vulnerability(store: Reader, year: Year = None, source: Source = svc.DEFAULT
 
 @router.get("/critical-items/{country}")
 def critical_items(store: Reader, country: Country, year: Year = None,
-                   source: Source = svc.DEFAULT_SOURCE) -> Response:
+                   source: Source = svc.DEFAULT_SOURCE,
+                   include_residual: Annotated[bool, Query(description="Also screen residual codes (HS 98-99, …).")] = False,
+                   min_coverage: MinCoverage = svc.DEFAULT_MIN_COVERAGE) -> Response:
     """Products COUNTRY depends on, by screen (EU, GeoDep, MERICS, Korea), with suppliers."""
     with translate():
         r = svc.critical_items(store, one_of(store, country, "country"),
-                               year=svc.year_or_latest(store, source, year), source=source)
+                               year=svc.year_or_latest(store, source, year), source=source,
+                               include_residual=include_residual, min_coverage=min_coverage)
     return respond(r)
 
 

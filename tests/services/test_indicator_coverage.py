@@ -237,3 +237,14 @@ def test_critical_items_state_and_enforce_importer_coverage(db: Path, expected: 
         assert f"{m} {expected.loc[m, 'import_coverage']:.1%} of imf_dots" in note
     n_low = int((expected.loc[list(members), "import_coverage"] < 0.8).sum())
     assert f"{n_low} of 3 below 80%" in note
+
+
+def test_world_share_is_over_the_independent_world_total(db: Path, expected: pd.DataFrame) -> None:
+    """World shares divide by IMF DOTS world exports (W00 → world in the raw file), not by the
+    exports of the 233 economies a mirror panel happens to hold."""
+    with Store(db, read_only=True) as s:
+        r = svc.competitiveness(s, year=YEAR)
+    got = r.frame.set_index("country")["world_share"]
+    want = expected.loc[got.index, "exports"] / expected.attrs["world"]
+    assert np.allclose(got, want, rtol=1e-9)
+    assert f"world exports {expected.attrs['world']:,.0f} USD" in " ".join(r.coverage)

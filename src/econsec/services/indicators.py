@@ -357,8 +357,16 @@ def competitiveness(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
     rank["eci"] = rank["country"].map(eci)
     ep = vu.export_power(panel.world_exports, panel.countries).set_index("country")["export_power"]
     rank["export_power"] = rank["country"].map(ep)
+    world = None if panel.complete else cv.world_total(bench, year)
+    if world is not None and world > 0:  # the panel's exporters are not the world (mirror data)
+        rank["world_share"] = rank["exports_usd"] / world
+        share_note = (f"world_share = exports / world exports {world:,.0f} USD (independent total, "
+                      "economy WLD)")
+    else:
+        share_note = ("world_share = exports / the exports of every economy in the panel (no "
+                      "independent world total in the store for this year)")
     tables = {"ranking": rank, "left_out": exp.left_out, "coverage": cov}
-    extra = [bench_note, *exp.notes, *scope.notes,
+    extra = [bench_note, share_note, *exp.notes, *scope.notes,
              *([f"ECI eigenvalue {cx.eigenvalue:.6f}"] if cx is not None else [])]
     if country is not None:
         extra += _country_coverage(cov, country, rule, source, year)

@@ -41,13 +41,16 @@ browser:
 ## Set up and run the full test suite (slow and reference tests included), then lint.
 ## The browser test needs Debian's Chromium: with ECONSEC_BROWSER=1 (as in CI) a missing
 ## /usr/bin/chromium is installed first; otherwise that test is skipped with one line saying so.
+## The fast tier runs first (it needs no data directory), then the slow and reference tests.
 test: $(STAMP)
 	@if [ -n "$$ECONSEC_BROWSER" ] && [ ! -x /usr/bin/chromium ]; then $(MAKE) --no-print-directory browser; fi
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow and not reference"
+	$(BIN)/python -m pytest -q -m "slow or reference"
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
 	$(BIN)/lint-imports
 
-## The fast subset (no slow or reference tests).
+## The fast tier: no slow or reference tests, no dependency on the data directory.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not reference"
 

@@ -11,6 +11,8 @@ from econsec.services import indicators as ind
 from econsec.store import Store
 from tests.conftest import ingest_real
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path:

@@ -31,8 +31,10 @@ from econsec.analytics.scenarios import list_presets
 from econsec.present.report_html import render_html
 from econsec.services import args as _args
 from econsec.services import catalog as _catalog
+from econsec.services import complexity as _cx
 from econsec.services import decoupling as _dec
 from econsec.services import ews as _ews
+from econsec.services import gravity as _grav
 from econsec.services import indicators as _ind
 from econsec.services import io as _io
 from econsec.services import lng as _lng
@@ -152,15 +154,19 @@ class Session:
     complementarity = _bound(_ind.complementarity, pair=("a", "b"))
     exposure = _bound(_ind.exposure, codes={"countries": "many"})
     semiconductor_equipment = _bound(_ind.semiconductor_equipment, pair=("a", "b"))
+    complexity = _bound(_cx.complexity)
 
     # -- scenarios and models (docs/scenarios.md, docs/models/, docs/decoupling.md) ------
     scenario = _bound(_scn.run_scenario, "scenario")
     decoupling = _bound(_dec.run_scenarios, "decoupling")
     decoupling_all = _bound(_dec.run_all, "decoupling_all")
+    gravity_estimate = _bound(_grav.estimate, "gravity_estimate")
+    gravity_simulate = _bound(_grav.simulate, "gravity_simulate")
     mrio = _bound(_io.table, "mrio")
     io_multipliers = _bound(_io.multipliers, "io_multipliers")
     io_va_trade = _bound(_io.va_trade, "io_va_trade")
     io_shock = _bound(_io.shock, "io_shock", codes={"country": "one"})
+    io_demand_shock = _bound(_io.demand_shock, "io_demand_shock", codes={"country": "one"})
 
     # -- early warning (docs/ews.md) -----------------------------------------------------
     ews_generate_watchlist = _bound(_ews.generate_watchlist, "ews_generate_watchlist",

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from econsec.analytics.indicators import equipment as eqp
+from econsec.errors import NotFoundError
 from econsec.services import indicators as svc
 from econsec.store import Store
 from tests.conftest import ingest_real
@@ -63,7 +64,7 @@ def test_real_comtrade_equipment_file(tmp_path: Path, data_dir: Path) -> None:
         ingest_real(s, data_dir, "comtrade_sme", "hs_concordance")
         r = svc.semiconductor_equipment(s, "KOR", "JPN")
         back = svc.semiconductor_equipment(s, "JPN", "KOR").frame.set_index(["year", "product"])
-        with pytest.raises(KeyError, match="ZZZ reports no imports"):
+        with pytest.raises(NotFoundError, match="ZZZ reports no imports"):
             svc.semiconductor_equipment(s, "ZZZ", "JPN")
     row = r.frame.set_index(["year", "product"]).loc[(2020, "848620")]
     assert row["exports_JPN_usd"] == exports["JPN"]                       # 12.03 bn USD

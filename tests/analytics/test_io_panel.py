@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from econsec.analytics.indicators.data import IO_GOODS, io_panel, load_panel, source_years
+from econsec.errors import NotFoundError
 from econsec.services import indicators as ind
 from econsec.store import Store
 from tests.conftest import ingest_real
@@ -59,7 +60,7 @@ def test_series_rank_ranges_quoted_in_the_docs(db: Path) -> None:
     with Store(db, read_only=True) as s:
         series = ind.vulnerability_series(s, countries=("KOR", "JPN", "IND", "CHN", "USA", "DEU"),
                                           source="wiod2013")
-        with pytest.raises(KeyError, match=r"WIOD2013 2012: expected flows in million USD, found no rows"):
+        with pytest.raises(NotFoundError, match=r"WIOD2013 2012: expected flows in million USD, found no rows"):
             load_panel(s, "wiod2013", 2012)
     assert series.years == tuple(range(1995, 2012))
     r = series.frame.pivot(index="year", columns="country", values="rank")

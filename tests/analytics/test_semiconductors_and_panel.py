@@ -7,6 +7,7 @@ import pytest
 
 from econsec.analytics.indicators.data import load_panel
 from econsec.analytics.indicators.semiconductors import GROUPS, group_of, value_chain
+from econsec.errors import NotFoundError
 from econsec.sources.baci import Baci
 from econsec.store import ingest
 from tests.analytics.helpers import panel
@@ -48,7 +49,7 @@ def test_load_panel_from_baci_fixture(store) -> None:
     assert m[p.code("JPN"), list(p.products).index("854231")] == pytest.approx(4_000_500)
     p4 = load_panel(store, "baci", 2021, level=4)
     assert "8542" in p4.products and p4.classification == "HS2017 at 4 digits"
-    with pytest.raises(KeyError, match="years: \\[2021\\]"):
+    with pytest.raises(NotFoundError, match="years: \\[2021\\]"):
         load_panel(store, "baci", 2019)
 
 

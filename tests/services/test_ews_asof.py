@@ -55,6 +55,7 @@ def _check_invariants(s: Store) -> None:
 
 
 # -- issue 11 item 4, on the real data ---------------------------------------------------------------
+@pytest.mark.slow
 def test_back_scan_never_rewrites_later_alerts(db: Path) -> None:  # noqa: F811
     with Store(db) as s:
         ews.scan(s, "japan_customs", pair=("JPN", "KOR"))   # what `make run` does: the latest month
@@ -161,6 +162,7 @@ def test_the_synthetic_panel_alerts_at_every_level() -> None:
 
 
 # -- as-of months outside the data --------------------------------------------------------------------
+@pytest.mark.slow
 def test_as_of_outside_the_data_is_refused(db: Path, data_dir: Path) -> None:  # noqa: F811
     # the months available, from the raw MOF file (not from the store)
     raw = pd.to_datetime(pd.read_parquet(data_dir / JC_MONTHLY, columns=["month"])["month"])
@@ -186,6 +188,7 @@ def test_as_of_outside_the_data_is_refused(db: Path, data_dir: Path) -> None:  #
 
 
 # -- the README's example after `make run` ------------------------------------------------------------
+@pytest.mark.slow
 def test_readme_back_scan_after_make_run(db: Path) -> None:  # noqa: F811
     run = CliRunner().invoke
     # make run: ingest; sources; --json ews watchlist generate; ews scan --pair JPN KOR (the db

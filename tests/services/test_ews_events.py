@@ -75,6 +75,7 @@ def test_event_partner_weight_and_hs_prefix() -> None:
     assert m[:, 13].tolist() == pytest.approx([2.0, 0.5])
 
 
+@pytest.mark.slow
 def test_events_from_preset(db: Path) -> None:
     with Store(db) as s:
         ev = ews.events_from_preset(s, "canada-mexico-25-china-10")
@@ -117,6 +118,7 @@ def _alerted(db: Path, as_of: str) -> pd.Series:
     return a.iloc[0]
 
 
+@pytest.mark.slow
 def test_event_cli_feeds_scan_explanation(db: Path) -> None:
     item = _alerted(db, "2011-04")    # an item that alerts in 2011-04 anyway, and its top supplier
     prod, sup = str(item["product"]), str(item.top_supplier)
@@ -177,6 +179,7 @@ class _Smtp(socketserver.StreamRequestHandler):
                 self.reply("502 not implemented")
 
 
+@pytest.mark.slow
 def test_scan_mails_alerts(db: Path) -> None:
     h = type("H", (_Smtp,), {"messages": []})
     srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), h)
@@ -206,6 +209,7 @@ def test_scan_mails_alerts(db: Path) -> None:
     assert r.exit_code == 1
 
 
+@pytest.mark.slow
 def test_smtp_server_down_is_logged(db: Path) -> None:
     import socket
     with socket.socket() as sk:
@@ -218,6 +222,7 @@ def test_smtp_server_down_is_logged(db: Path) -> None:
 
 
 # -- watchlists from the screens -------------------------------------------------------------------
+@pytest.mark.slow
 def test_watchlist_from_screens(store: Store, data_dir: Path, tmp_path: Path) -> None:
     ingest_real(store, data_dir, "hs_concordance", "comtrade_hs2", "imf_dots")  # DOTS: coverage
     ews.add_watch(store, "KOR", "HS", "26", grade="A", note="by hand")

@@ -16,6 +16,8 @@ from econsec.store import Store
 from tests.conftest import snapshot
 from tests.services.test_ews import _keys, base_db, db, kill_scan_at  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 
 def _checks(s: Store) -> dict[str, str]:
     c = s.df("SELECT product, strftime(last_checked, '%Y-%m') AS m FROM ews_checks ORDER BY product")
@@ -69,7 +71,7 @@ def test_cli_scan_all_and_counts(db: Path) -> None:  # noqa: F811
     r = run(app, ["--db", str(db), "ews", "scan", "--as-of", "2011-03", "--all"])
     assert r.exit_code == 0 and "0 due, 20 checked (--all), 0 skipped" in r.stdout
     r = run(app, ["--db", str(db), "ews", "scan", "--value-signal", "yoy"])
-    assert r.exit_code == 1 and "value signal must be one of value_drop, stl_drop" in r.output
+    assert r.exit_code == 1 and "value signal: expected one of 'value_drop', 'stl_drop'; got 'yoy'" in r.output
 
 
 @pytest.mark.slow

@@ -14,6 +14,8 @@ from econsec.cli.main import app
 from econsec.sources.registry import get
 from econsec.store import Store, ingest
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 runner = CliRunner()
 REF = Path(__file__).parents[1] / "reference" / "gegravity"
 

@@ -17,6 +17,8 @@ from econsec.services import indicators as svc
 from econsec.store import Store
 from tests.conftest import ingest_real
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 runner = CliRunner()
 
 
@@ -98,7 +100,9 @@ def test_cli_formats_and_errors(db: Path, tmp_path: Path) -> None:
     meta = json.loads(pq.read_schema(out).metadata[b"econsec"])
     assert meta["source"] == "comtrade_hs2" and pq.read_table(out).num_rows > 100
     r = runner.invoke(app, ["--db", str(db), "competitiveness", "--year", "2019", "--format", "csv"])
-    assert r.stdout.startswith("# indicator: export competitiveness")
+    # plain CSV on stdout (header first), the provenance on stderr (issue 12)
+    assert r.exit_code == 0 and r.stdout.startswith("country,")
+    assert "indicator: export competitiveness" in r.stderr
     r = runner.invoke(app, ["--db", str(db), "critical-items", "KOR", "--year", "1999"])
     assert r.exit_code == 1 and "years: [2019, 2020]" in r.stderr
     r = runner.invoke(app, ["--db", str(db), "critical-items", "XXX", "--year", "2019"])
@@ -121,7 +125,8 @@ def test_figure1_series_and_chart(db: Path, tmp_path: Path) -> None:
                             "--format", "csv", "--out", str(tmp_path / "v.csv")])
     assert r.exit_code == 0, r.output
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    data = pd.read_csv(tmp_path / "fig1.csv", comment="#")
+    data = pd.read_csv(tmp_path / "fig1.csv")
+    assert json.loads((tmp_path / "fig1.csv.meta.json").read_text())["provenance"]["years"] == [2019, 2020]
     assert len(data) == 10 and data["iv"].tolist() == pytest.approx(series["iv"].tolist())
 
 

@@ -13,10 +13,13 @@ from typer.testing import CliRunner
 from econsec.analytics.decoupling import DecouplingError
 from econsec.analytics.io import MRIO
 from econsec.cli.main import app
+from econsec.errors import OptionError
 from econsec.services import decoupling as dsvc
 from econsec.services import io as iosvc
 from econsec.store import Store
 from tests.conftest import ingest_real
+
+pytestmark = pytest.mark.slow  # reads the real data directory
 
 runner = CliRunner()
 
@@ -110,7 +113,8 @@ def test_decoupling_with_deficits_removed_first(db: Path) -> None:
     assert list(worst.items()) == [("TWN", -2.6), ("KOR", -1.89), ("CHN", -1.2)]
     assert round(t.loc["KOR", "us-eu-china-attach"], 2) == -1.55
     assert [round(t.loc["JPN", c], 2) for c in ("useu-china-attach", "us-eu-china-attach")] == [-0.21, -0.36]
-    with Store(db, read_only=True) as s, pytest.raises(DecouplingError, match="deficits must be"):
+    with Store(db, read_only=True) as s, \
+            pytest.raises(OptionError, match="deficits: expected one of 'fixed', 'removed'; got 'zero'"):
         dsvc.run_all(s, deficits="zero")
 
 

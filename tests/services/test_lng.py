@@ -13,9 +13,12 @@ from typer.testing import CliRunner
 
 from econsec.analytics.lng import LngError
 from econsec.cli.main import app
+from econsec.errors import OptionError
 from econsec.services import lng
 from econsec.store import Store
 from tests.conftest import ingest_real
+
+pytestmark = pytest.mark.slow  # reads the real data directory
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +153,8 @@ def test_optimize_infeasible_message(store: Store) -> None:
     with pytest.raises(LngError, match=r"max share 10% of (KOR|JPN)'s demand from .* "
                                        r"\(≤ \d+\.?\d* Mt\) \(violated by \d"):
         lng.optimize(store, ("KOR", "JPN"), 2023, max_share=0.10)
-    with pytest.raises(LngError, match="route must be one of hormuz, malacca, red_sea, panama"):
+    with pytest.raises(OptionError, match="route: expected one of 'hormuz', 'malacca', 'red_sea', "
+                                          "'panama', 'suez', 'bab-el-mandeb'; got 'gibraltar'"):
         lng.optimize(store, ("KOR", "JPN"), 2023, route_limits={"gibraltar": 0.1})
 
 
@@ -190,7 +194,7 @@ def test_disrupt_other_chokepoints(store: Store) -> None:
     # 'suez' is the Red Sea chokepoint: Korea's EGY + DZA + Other Europe = 0.643 bcm
     s = lng.disrupt(store, ("KOR",), 2023, route="suez", months=12).frame
     assert s["lost_mt"].iloc[0] == pytest.approx(0.6427 * 0.735, abs=1e-3)
-    with pytest.raises(LngError, match="route must be one of"):
+    with pytest.raises(OptionError, match="route: expected one of .*; got 'bosporus'"):
         lng.disrupt(store, ("KOR",), 2023, route="bosporus")
 
 

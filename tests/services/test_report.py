@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.cli.render import records
+from econsec.errors import NotFoundError, OptionError
 from econsec.present.report_html import render_html
 from econsec.services import ews, indicators, lng
 from econsec.services import report as svc
@@ -166,7 +167,11 @@ def test_missing_data_gives_unavailable_sections_not_a_failure(tmp_path: Path, d
         r = svc.pair_report(s, "KOR", "JPN")
         assert snapshot(s) == before   # the report only reads
     avail = {x.key: x.available for x in r.sections}
-    assert avail["vulnerability"] and avail["complementarity"] and avail["critical_items"]
+    assert avail["vulnerability"] and avail["complementarity"]
+    # no independent total (IMF DOTS, WTO) in the store: the importers' coverage is unknown, so
+    # the critical-item screens refuse to give supplier shares, and the section says why
+    assert not avail["critical_items"]
+    assert "unknown coverage" in " ".join(r.section("critical_items").notes)
     assert not avail["scenarios"] and not avail["decoupling"] and not avail["lng"]
     assert not avail["value_chains"]
     assert "long series not shown: source 'wiod2013' has no product-level trade" in \
@@ -177,13 +182,13 @@ def test_missing_data_gives_unavailable_sections_not_a_failure(tmp_path: Path, d
 
 def test_bad_requests_name_the_problem(db: Path) -> None:
     with Store(db, read_only=True) as s:
-        with pytest.raises(svc.ReportError, match="unknown economy XXX"):
+        with pytest.raises(NotFoundError, match="unknown economy XXX"):
             svc.pair_report(s, "KOR", "XXX")
-        with pytest.raises(svc.ReportError, match="KOR twice"):
+        with pytest.raises(OptionError, match="KOR twice"):
             svc.pair_report(s, "KOR", "kor")
-        with pytest.raises(svc.ReportError, match=r"no 1990 in the store; it has \[2019, 2020\]"):
+        with pytest.raises(NotFoundError, match=r"no 1990 in the store; it has \[2019, 2020\]"):
             svc.pair_report(s, "KOR", "JPN", year=1990)
-        with pytest.raises(svc.ReportError, match="unknown sections"):
+        with pytest.raises(OptionError, match="unknown sections"):
             svc.pair_report(s, "KOR", "JPN", sections=["weather"])
 
 
@@ -194,7 +199,7 @@ def test_partial_years_are_not_the_default(db: Path, tmp_path: Path) -> None:
         s.con.execute("INSERT INTO partial_periods VALUES (2020, NULL, 6, 'test', 'comtrade_hs2')")
         assert svc.pair_report(s, "KOR", "JPN", sections=["exposure"]).year == 2019
         s.con.execute("INSERT INTO partial_periods VALUES (2019, NULL, 6, 'test', 'comtrade_hs2')")
-        with pytest.raises(svc.ReportError, match="no complete year"):
+        with pytest.raises(NotFoundError, match="no complete year"):
             svc.pair_report(s, "KOR", "JPN")
 
 
@@ -290,4 +295,4 @@ def test_empty_store_and_bad_draws_are_one_line(db: Path, tmp_path: Path) -> Non
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output
     assert r.output.startswith("error: no store at") and "Traceback" not in r.output
     r = CliRunner().invoke(app, ["--db", str(db), "report", "--draws", "-5"])
-    assert r.exit_code == 1 and "draws must be 0" in r.output
+    assert r.exit_code == 1 and "draws: expected 0" in r.output

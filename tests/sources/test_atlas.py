@@ -28,6 +28,7 @@ def raw(data_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(data_dir / DIR / name, dtype=str, keep_default_na=False)
 
 
+@pytest.mark.slow
 def test_hs92_hierarchy(parsed: Parsed, data_dir: Path) -> None:
     p = parsed.tables["products"]
     hs = p[p.classification == "HS1992_ATLAS"]
@@ -50,6 +51,7 @@ def test_hs92_hierarchy(parsed: Parsed, data_dir: Path) -> None:
     assert {"XXXXXX", "travel", "financial"} <= set(hs.code)
 
 
+@pytest.mark.slow
 def test_sitc2(parsed: Parsed, data_dir: Path) -> None:
     p = parsed.tables["products"]
     s = p[p.classification == "SITC2"]
@@ -63,6 +65,7 @@ def test_sitc2(parsed: Parsed, data_dir: Path) -> None:
     assert s.set_index("code").loc["6595", "parent"] == "65"  # parent_id 141 is row "65"
 
 
+@pytest.mark.slow
 def test_locations(parsed: Parsed) -> None:
     cc = parsed.tables["country_codes"].set_index("code")
     assert set(cc.scheme) == {"atlas"} and len(cc) == 258
@@ -72,12 +75,14 @@ def test_locations(parsed: Parsed) -> None:
     assert cc.loc["4", "name"] == "Europe"
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     for n in NAMES:  # independent counts with pandas
         f = data_dir / DIR / n
         assert parsed.rows_read[str(f)] == len(pd.read_csv(f)), n
 
 
+@pytest.mark.slow
 def test_mappings(parsed: Parsed) -> None:
     got = {(m.code, m.mapped_to) for m in parsed.mappings}
     assert got == {("ANS", "XNS"), ("PCI", None), ("PCZ", None), ("VDR", None), ("YMD", None)} | {
@@ -85,6 +90,7 @@ def test_mappings(parsed: Parsed) -> None:
     assert all(m.rows == 1 for m in parsed.mappings)
 
 
+@pytest.mark.slow
 def test_ingest_and_idempotent(store: Store, data_dir: Path) -> None:
     src = AtlasClassifications()
     out = ingest(store, [(src, src.discover(data_dir))])
@@ -118,20 +124,20 @@ LOC_HEAD = ('"","code","level","name_abbr_en","name_en","name_es","name_short_en
      + '1,"QQQ","country","","Nowhere","N","N","N",False,"QQ",356.0,"N",0,0,1,1,0\n', 3, "code",
      UnknownCodeError),
 ])
-def test_bad_input(data_dir: Path, tmp_path: Path, name: str, body: str, row: int,
+def test_bad_input(mock_data_dir: Path, tmp_path: Path, name: str, body: str, row: int,
                    field: str | None, kind: type[InputError]) -> None:
-    files = {n: Path(shutil.copy(data_dir / DIR / n, tmp_path / n)) for n in NAMES}
+    files = {n: Path(shutil.copy(mock_data_dir / DIR / n, tmp_path / n)) for n in NAMES}
     files[name].write_text(body)
     with pytest.raises(kind) as e:
         AtlasClassifications().parse(list(files.values()))
     assert e.value.row == row and e.value.field == field and e.value.file == str(files[name])
 
 
-def test_bad_file_leaves_store_unchanged(store: Store, data_dir: Path, tmp_path: Path) -> None:
+def test_bad_file_leaves_store_unchanged(store: Store, mock_data_dir: Path, tmp_path: Path) -> None:
     src = AtlasClassifications()
-    ingest(store, [(src, src.discover(data_dir))])
+    ingest(store, [(src, src.discover(mock_data_dir))])
     before = snapshot(store)
-    files = {n: Path(shutil.copy(data_dir / DIR / n, tmp_path / n)) for n in NAMES}
+    files = {n: Path(shutil.copy(mock_data_dir / DIR / n, tmp_path / n)) for n in NAMES}
     files["sitc_rev2.csv"].write_text(HEAD + SECTION + '1,"01","x","9digit","x","x","x","x",0,0.0,1,0\n')
     with pytest.raises(InputError):
         ingest(store, [(src, list(files.values()))])

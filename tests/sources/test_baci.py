@@ -38,6 +38,7 @@ def test_fixture_values_by_hand() -> None:
     assert parsed.vintage.startswith("BACI V202301")
 
 
+@pytest.mark.slow
 def test_real_samples(data_dir: Path) -> None:
     src = Baci()
     files = src.discover(data_dir)

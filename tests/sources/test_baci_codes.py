@@ -30,6 +30,7 @@ def raw(data_dir: Path, name: str) -> pd.DataFrame:
                        encoding="utf-8-sig")
 
 
+@pytest.mark.slow
 def test_real_tables(parsed: Parsed, data_dir: Path) -> None:
     cc = parsed.tables["country_codes"].set_index("code")
     # Data README: Taiwan is BACI 490 "Other Asia, nes" without ISO3; DEU is 276.
@@ -52,6 +53,7 @@ def test_real_tables(parsed: Parsed, data_dir: Path) -> None:
     assert c.set_index("from_code").loc["010121", "to_code"] == "41"
 
 
+@pytest.mark.slow
 def test_bec_links_agree_with_concordance_package(parsed: Parsed, data_dir: Path) -> None:
     # Two sources, one classification: BACI's HS2017 -> BEC equals the R package's hs5_bec4 once
     # the package's zero padding (220 = BEC 22) is undone, relationships included.
@@ -62,6 +64,7 @@ def test_bec_links_agree_with_concordance_package(parsed: Parsed, data_dir: Path
     pd.testing.assert_frame_equal(mine, theirs)
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     files = BaciCodes().discover(data_dir)
     assert {f.name for f in files} == {"country_codes.csv", "product_codes.csv", "hs17_bec.csv",
@@ -72,12 +75,14 @@ def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     assert parsed.rows_read[str(data_dir / DIR / "country_codes.csv")] == 238
 
 
+@pytest.mark.slow
 def test_mappings(parsed: Parsed) -> None:
     got = {(m.field, m.code, m.mapped_to) for m in parsed.mappings}
     assert got == {("country_code", "490", "TWN"), ("country_code", "697", "XEF"),
                    ("country_code", "849", "UMI")}
 
 
+@pytest.mark.slow
 def test_ingest_and_idempotent(store: Store, data_dir: Path) -> None:
     src = BaciCodes()
     out = ingest(store, [(src, src.discover(data_dir))])
@@ -109,26 +114,26 @@ def _copy(data_dir: Path, tmp_path: Path) -> dict[str, Path]:
      "iso_2digit_alpha,iso_3digit_alpha\n4,Afghanistan,Afghanistan,AF,AFG\n999,Atlantis,Atlantis,"
      "NA,N/A\n", 3, "iso_3digit_alpha", UnknownCodeError),
 ])
-def test_bad_input(data_dir: Path, tmp_path: Path, name: str, body: str, row: int,
+def test_bad_input(mock_data_dir: Path, tmp_path: Path, name: str, body: str, row: int,
                    field: str | None, kind: type[InputError]) -> None:
-    files = _copy(data_dir, tmp_path)
+    files = _copy(mock_data_dir, tmp_path)
     files[name].write_text(body, encoding="utf-8")
     with pytest.raises(kind) as e:
         BaciCodes().parse(list(files.values()))
     assert e.value.row == row and e.value.field == field and e.value.file == str(files[name])
 
 
-def test_missing_file(data_dir: Path, tmp_path: Path) -> None:
-    files = _copy(data_dir, tmp_path)
+def test_missing_file(mock_data_dir: Path, tmp_path: Path) -> None:
+    files = _copy(mock_data_dir, tmp_path)
     with pytest.raises(SourceNotFoundError, match="hs17_bec.csv"):
         BaciCodes().parse([files["country_codes.csv"], files["product_codes.csv"]])
 
 
-def test_bad_file_leaves_store_unchanged(store: Store, data_dir: Path, tmp_path: Path) -> None:
+def test_bad_file_leaves_store_unchanged(store: Store, mock_data_dir: Path, tmp_path: Path) -> None:
     src = BaciCodes()
-    ingest(store, [(src, src.discover(data_dir))])
+    ingest(store, [(src, src.discover(mock_data_dir))])
     before = snapshot(store)
-    files = _copy(data_dir, tmp_path)
+    files = _copy(mock_data_dir, tmp_path)
     files["product_codes.csv"].write_text("code,description,bec\n010121,Horses,4x\n")
     with pytest.raises(InputError):
         ingest(store, [(src, list(files.values()))])

@@ -26,6 +26,7 @@ def real(data_dir: Path):
     return files, src.parse(files)
 
 
+@pytest.mark.slow
 def test_published_partner_totals(real) -> None:
     files, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -40,6 +41,7 @@ def test_published_partner_totals(real) -> None:
     assert set(tf["classification"]) == {"HTS10"} and tf["product"].str.len().eq(10).all()
 
 
+@pytest.mark.slow
 def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -54,6 +56,7 @@ def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     assert (tf.exporter == "EUN").sum() == len(eu)
 
 
+@pytest.mark.slow
 def test_products_and_country_codes(real, data_dir: Path) -> None:
     files, parsed = real
     codes = pd.concat([pd.read_parquet(f, columns=["I_COMMODITY", "I_COMMODITY_SDESC"])
@@ -69,6 +72,7 @@ def test_products_and_country_codes(real, data_dir: Path) -> None:
     assert set(cc["scheme"]) == {"census"}
 
 
+@pytest.mark.slow
 def test_rows_read_and_mappings(real, data_dir: Path) -> None:
     files, parsed = real
     for f in files:
@@ -79,6 +83,7 @@ def test_rows_read_and_mappings(real, data_dir: Path) -> None:
     assert {m.mapped_to for m in parsed.mappings if m.code == ""} == {"PSE", "XKX"}
 
 
+@pytest.mark.slow
 def test_ingest_and_unchanged(store, data_dir: Path) -> None:
     src = CensusHs10()
     out = ingest(store, [(src, src.discover(data_dir))])

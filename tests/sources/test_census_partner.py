@@ -75,6 +75,7 @@ def _balance(tf: pd.DataFrame) -> pd.Series:
     return signed.groupby([ann["year"], partner]).sum() / 1e9
 
 
+@pytest.mark.slow
 def test_published_balances(real) -> None:
     _, parsed = real
     bal = _balance(parsed.tables["trade_flows"])
@@ -86,6 +87,7 @@ def test_published_balances(real) -> None:
     assert bal[2024, "JPN"] == pytest.approx(-68.5, abs=0.05)
 
 
+@pytest.mark.slow
 def test_values_match_an_independent_read(real, workbook: pd.DataFrame, data_dir: Path) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -108,6 +110,7 @@ def test_values_match_an_independent_read(real, workbook: pd.DataFrame, data_dir
     assert got["value"].item() == want and got["currency"].item() == "billion USD"
 
 
+@pytest.mark.slow
 def test_coverage_and_no_double_count(real) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -126,6 +129,7 @@ def test_coverage_and_no_double_count(real) -> None:
     assert not tf[["exporter", "importer"]].isna().any().any()
 
 
+@pytest.mark.slow
 def test_rows_read_and_mappings(real, workbook: pd.DataFrame, data_dir: Path) -> None:
     files, parsed = real
     assert parsed.rows_read[str(data_dir / DIR / BOOK)] == len(workbook) == 8474
@@ -138,6 +142,7 @@ def test_rows_read_and_mappings(real, workbook: pd.DataFrame, data_dir: Path) ->
     assert stray[0].rows == 5  # one per partner
 
 
+@pytest.mark.slow
 def test_ingest_and_unchanged(store, data_dir: Path, real, workbook: pd.DataFrame) -> None:
     src = CensusPartner()
     out = ingest(store, [(src, src.discover(data_dir))])

@@ -42,6 +42,7 @@ def real(data_dir: Path):
     return files, src.parse(files)
 
 
+@pytest.mark.slow
 def test_published_2019_sums(real) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -58,6 +59,7 @@ def test_published_2019_sums(real) -> None:
         ("KOR", "thousand USD"), ("JPN", "thousand JPY"), ("USA", "million USD")}
 
 
+@pytest.mark.slow
 def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     files, parsed = real
     tf, fx = parsed.tables["trade_flows"], parsed.tables["fx_rates"]
@@ -84,6 +86,7 @@ def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     assert monthly.to_dict() == (per_month > 0).sum().to_dict()
 
 
+@pytest.mark.slow
 def test_rows_read(real, data_dir: Path) -> None:
     files, parsed = real
     for f in files:
@@ -110,6 +113,7 @@ def test_tiny_files_by_hand(tmp_path: Path) -> None:
     assert any(m.field == "fx" and m.code == "JPY" for m in parsed.mappings)
 
 
+@pytest.mark.slow
 def test_ingest_and_unchanged(store, data_dir: Path) -> None:
     src = ChinaMonthly()
     out = ingest(store, [(src, src.discover(data_dir))])

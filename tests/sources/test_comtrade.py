@@ -50,6 +50,7 @@ def _mapping(parsed: Parsed, field: str, code: str):
 
 # -- HS2: real files -----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_hs2_published_checks(hs2: Parsed) -> None:
     tf = hs2.tables["trade_flows"]
     y19 = tf[tf["year"] == 2019]
@@ -60,6 +61,7 @@ def test_hs2_published_checks(hs2: Parsed) -> None:
     assert round(jpn_wld / 1e9, 2) == 705.67
 
 
+@pytest.mark.slow
 def test_hs2_rows_read_match_independent_count(hs2: Parsed, raw_hs2: pd.DataFrame) -> None:
     # data README: 277,298 rows in total; per file counted with plain pandas
     assert sum(hs2.rows_read.values()) == 277_298
@@ -69,6 +71,7 @@ def test_hs2_rows_read_match_independent_count(hs2: Parsed, raw_hs2: pd.DataFram
     assert len(hs2.tables["trade_flows"]) == 277_298 - 100
 
 
+@pytest.mark.slow
 def test_hs2_values_match_file_read_with_pandas(hs2: Parsed, raw_hs2: pd.DataFrame) -> None:
     tf = hs2.tables["trade_flows"]
     kor = raw_hs2[(raw_hs2["rt3ISO"] == "KOR") & (raw_hs2["yr"] == "2019")]
@@ -84,6 +87,7 @@ def test_hs2_values_match_file_read_with_pandas(hs2: Parsed, raw_hs2: pd.DataFra
         ("HS2017", "export", "KOR", "FOB")
 
 
+@pytest.mark.slow
 def test_hs2_taiwan_revisions_and_weights(hs2: Parsed, raw_hs2: pd.DataFrame) -> None:
     tf = hs2.tables["trade_flows"]
     # Taiwan's rows have rtCode 490 and an empty rt3ISO in the source (pandas count)
@@ -98,6 +102,7 @@ def test_hs2_taiwan_revisions_and_weights(hs2: Parsed, raw_hs2: pd.DataFrame) ->
     assert tf["quantity"].isna().all() and tf["unit"].isna().all()
 
 
+@pytest.mark.slow
 def test_hs2_mappings_and_country_codes(hs2: Parsed, raw_hs2: pd.DataFrame) -> None:
     m = _mapping(hs2, "rtCode", "490")
     assert (m.mapped_to, m.rows) == ("TWN", 19_328)
@@ -115,6 +120,7 @@ def test_hs2_mappings_and_country_codes(hs2: Parsed, raw_hs2: pd.DataFrame) -> N
 
 # -- semiconductor equipment: real file ----------------------------------------------------------
 
+@pytest.mark.slow
 def test_sme_values(sme: Parsed, data_dir: Path) -> None:
     tf = sme.tables["trade_flows"]
     jpn = tf[(tf["reporter"] == "JPN") & (tf["flow"] == "export")].groupby("year")["value_usd"].sum()
@@ -134,6 +140,7 @@ def test_sme_values(sme: Parsed, data_dir: Path) -> None:
     assert set(tf.loc[(tf["reporter"] == "PHL") & (tf["year"] == 2016), "classification"]) == {"HS2002"}
 
 
+@pytest.mark.slow
 def test_sme_rows_and_reexports(sme: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / SME_FILE, dtype=str, keep_default_na=False)
     assert sme.rows_read == {str(data_dir / SME_FILE): len(raw)} and len(raw) == 2_863
@@ -149,6 +156,7 @@ def test_sme_rows_and_reexports(sme: Parsed, data_dir: Path) -> None:
 
 # -- ingest --------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_ingest_hs2_and_sme(store: Store, data_dir: Path, raw_hs2: pd.DataFrame) -> None:
     hs2, sme = ComtradeHs2(), ComtradeSemiconductorEquipment()
     jobs = [(hs2, hs2.discover(data_dir)), (sme, sme.discover(data_dir))]
@@ -233,6 +241,7 @@ def test_hs2_unknown_partner_and_revision(tmp_path: Path) -> None:
     assert (e.value.row, e.value.field) == (2, "cmdCode")
 
 
+@pytest.mark.slow
 def test_sme_unknown_flow_and_reporter(tmp_path: Path, data_dir: Path) -> None:
     lines = (data_dir / SME_FILE).read_text(encoding="utf-8").splitlines()[:3]
     p = tmp_path / "comtrade_sme.csv"
@@ -246,9 +255,9 @@ def test_sme_unknown_flow_and_reporter(tmp_path: Path, data_dir: Path) -> None:
     assert (e.value.row, e.value.field, e.value.got) == (2, "Reporter ISO", "QQQ")
 
 
-def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, data_dir: Path) -> None:
+def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, mock_data_dir: Path) -> None:
     sme = ComtradeSemiconductorEquipment()
-    ingest(store, [(sme, sme.discover(data_dir))])
+    ingest(store, [(sme, sme.discover(mock_data_dir))])
     before = snapshot(store)
     bad = _hs2_file(tmp_path, [HS2_ROW, _edit(TradeValue="n/a?")])
     with pytest.raises(InputError):

@@ -23,6 +23,7 @@ def parsed(data_dir: Path) -> Parsed:
     return a.parse(a.discover(data_dir))
 
 
+@pytest.mark.slow
 def test_values(parsed: Parsed, data_dir: Path) -> None:
     tf = parsed.tables["trade_flows"]
     # first data row of the file: 1995, aut, 1704, 43653866.43
@@ -38,6 +39,7 @@ def test_values(parsed: Parsed, data_dir: Path) -> None:
                                                "ITA", "POL", "SVN"]
 
 
+@pytest.mark.slow
 def test_rows_read_and_mapping(parsed: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / FILE, dtype=str)
     # README: 10 countries × 30 products × 2 years = 600 rows
@@ -48,6 +50,7 @@ def test_rows_read_and_mapping(parsed: Parsed, data_dir: Path) -> None:
     assert m.rows == 60
 
 
+@pytest.mark.slow
 def test_ingest_then_unchanged(store: Store, data_dir: Path) -> None:
     a = EcomplexitySample()
     out = ingest(store, [(a, a.discover(data_dir))])[0]
@@ -91,9 +94,9 @@ def test_bad_inputs(tmp_path: Path) -> None:
         EcomplexitySample().parse([_file(tmp_path, "")])
 
 
-def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, data_dir: Path) -> None:
+def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, mock_data_dir: Path) -> None:
     a = EcomplexitySample()
-    ingest(store, [(a, a.discover(data_dir))])
+    ingest(store, [(a, a.discover(mock_data_dir))])
     before = snapshot(store)
     with pytest.raises(UnknownCodeError):
         ingest(store, [(a, [_file(tmp_path, OK + "1995,zzz,1806,1\n")])])

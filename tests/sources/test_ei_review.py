@@ -42,6 +42,7 @@ def imports_total(trade: pd.DataFrame, year: int, importer: str) -> float:
 
 # --- the real workbooks ---------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_lng_checks(trade: pd.DataFrame) -> None:
     # data README (energy/ei_statistical_review), checks at staging
     assert imports_total(trade, 2022, "South Korea") == pytest.approx(63.9)
@@ -55,6 +56,7 @@ def test_published_lng_checks(trade: pd.DataFrame) -> None:
     assert kor["value"].round(1).tolist() == [14.3, 11.8, 8.3]
 
 
+@pytest.mark.slow
 def test_row_sums_match_printed_totals(trade: pd.DataFrame) -> None:
     # README: matrix row sums vs printed totals differ by at most 0.20 bcm
     cells = trade[trade["exporter_kind"].isin(["country", "other_group"])]
@@ -64,6 +66,7 @@ def test_row_sums_match_printed_totals(trade: pd.DataFrame) -> None:
     assert len(diff) == 6 * 35 and diff.max() <= 0.20 + 1e-9
 
 
+@pytest.mark.slow
 def test_published_price_checks(parsed: Parsed) -> None:
     p = parsed.tables["prices"].set_index(["series", "period"])["value"]
     y22 = pd.Timestamp("2022-01-01").date()
@@ -79,6 +82,7 @@ def _norm(s: pd.Series) -> pd.Series:
     return s.replace({"Other European Union": "Other EU"})
 
 
+@pytest.mark.slow
 def test_bilateral_equals_tidy_csv(data_dir: Path, trade: pd.DataFrame) -> None:
     # independent derivation: scripts/parse_lng.py (pandas) -> lng_trade_bilateral_….tidy.csv;
     # it reads '-' as NaN and '†' as 0, the adapter '-' as 0 and '†' as missing: compare as 0
@@ -100,6 +104,7 @@ def test_bilateral_equals_tidy_csv(data_dir: Path, trade: pd.DataFrame) -> None:
     ("gas_consumption_bcm_2024ed", "natural_gas", "consumption"),
     ("gas_production_bcm_2024ed", "natural_gas", "production"),
 ])
+@pytest.mark.slow
 def test_series_equal_tidy_csv(data_dir: Path, parsed: Parsed, tidy: str, commodity: str,
                                measure: str) -> None:
     # independent derivation: scripts/parse_yearsheets.py; its footnote rows have no values
@@ -113,6 +118,7 @@ def test_series_equal_tidy_csv(data_dir: Path, parsed: Parsed, tidy: str, commod
     assert (m["value_x"].fillna(0) - m["value_y"].fillna(0)).abs().max() < 1e-9
 
 
+@pytest.mark.slow
 def test_series_values_and_kinds(parsed: Parsed) -> None:
     cs = parsed.tables["commodity_series"].set_index(["measure", "country_name", "year"])
     assert cs.loc[("imports", "South Korea", 2023), "value"] == pytest.approx(60.632, abs=5e-4)
@@ -125,6 +131,7 @@ def test_series_values_and_kinds(parsed: Parsed) -> None:
     assert set(parsed.tables["commodity_series"]["edition"]) == {"EI 2024"}
 
 
+@pytest.mark.slow
 def test_rows_read(files: list[Path], parsed: Parsed) -> None:
     # independent count (openpyxl): matrix rows from 'To' to 'Total exports'; year-sheet rows
     # with a number in the first year column; price rows starting with a year
@@ -150,6 +157,7 @@ def test_rows_read(files: list[Path], parsed: Parsed) -> None:
     assert sum(expected.values()) == 6 * 35 + 35 + 28 + 103 + 67 + 40
 
 
+@pytest.mark.slow
 def test_mappings_and_vintage(parsed: Parsed) -> None:
     notes = {(m.field, m.code): m.mapped_to for m in parsed.mappings}
     assert notes[("importer_name", "US")] == "USA"
@@ -163,6 +171,7 @@ def test_mappings_and_vintage(parsed: Parsed) -> None:
     assert parsed.vintage.startswith("Statistical Review EI 2024")
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path]) -> None:
     (out,) = ingest(store, [(EiReview(), files)])
     assert out.status == "loaded"

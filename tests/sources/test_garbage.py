@@ -2,11 +2,15 @@
 
 For each registered source and each kind of file it reads (one file per directory and suffix:
 BACI's code table and its year files, an executive order's ``.md`` and its ``.csv``, …), the
-file is replaced by 4 KiB of random bytes, the source's other real files are kept, and
+file is replaced by 4 KiB of random bytes, the source's other files are kept, and
 ``econsec ingest SOURCE DIR`` runs on a fresh store: it must exit with status 1 and print one
 ``error:`` line naming the file (an :class:`~econsec.errors.InputError`), never a traceback, and
 leave the store as it was. Before the fix BACI (``check_header``), the reciprocal-tariff orders
 and the metals proclamation raised ``UnicodeDecodeError`` tracebacks.
+
+The files are those of the mock data directory (``tests/fixtures/data``: the real layout and
+formats, a few rows each): it needs no real data, but 42 ingests take about 20 s, so it is
+marked slow.
 """
 
 from __future__ import annotations
@@ -18,10 +22,9 @@ import pytest
 from typer.testing import CliRunner
 
 from econsec.cli.main import app
-from econsec.settings import Config
 from econsec.sources.registry import ADAPTERS, get
 from econsec.store import Store
-from tests.conftest import snapshot
+from tests.conftest import FIXTURES, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -30,9 +33,7 @@ GARBAGE = bytes(np.random.default_rng(2025).integers(0, 256, 4096, dtype=np.uint
 
 def _cases() -> list[tuple[str, str]]:
     """(source, file name) for one file per directory and suffix of every adapter."""
-    data = Config.resolve().data_dir
-    if not data.is_dir():
-        return [(name, "") for name in ADAPTERS]  # the test fails with the data_dir fixture
+    data = FIXTURES / "data"
     out = []
     for name in ADAPTERS:
         kinds: dict[tuple[Path, str], Path] = {}
@@ -44,14 +45,15 @@ def _cases() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("name", "target"), _cases(), ids=lambda v: Path(v).name or "none")
 def test_garbage_file_is_one_line_error_and_store_unchanged(name: str, target: str,
-                                                            data_dir: Path, tmp_path: Path) -> None:
-    files = get(name).discover(data_dir)
-    assert target and files, f"no {name} files in {data_dir}"
+                                                            mock_data_dir: Path,
+                                                            tmp_path: Path) -> None:
+    files = get(name).discover(mock_data_dir)
+    assert target and files, f"no {name} files in {mock_data_dir}"
     src = tmp_path / "in"
-    for f in files:  # the real files, with the one under test replaced by garbage
-        q = src / f.relative_to(data_dir)
+    for f in files:  # the mock files, with the one under test replaced by garbage
+        q = src / f.relative_to(mock_data_dir)
         q.parent.mkdir(parents=True, exist_ok=True)
-        if str(f.relative_to(data_dir)) == target:
+        if str(f.relative_to(mock_data_dir)) == target:
             q.write_bytes(GARBAGE)
         else:
             q.symlink_to(f)

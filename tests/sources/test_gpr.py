@@ -44,6 +44,7 @@ def value(risk: pd.DataFrame, index: str, month: str, country: str | None = None
 
 # --- the real file ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_checks(risk: pd.DataFrame) -> None:
     # data README (risk/gpr_caldara_iacoviello), checks at staging
     gpr = risk[risk["index_name"] == "GPR"].nlargest(4, "value")
@@ -54,6 +55,7 @@ def test_published_checks(risk: pd.DataFrame) -> None:
     assert value(risk, "GPRC", "2022-03-01", "RUS") == pytest.approx(8.8, abs=0.05)
 
 
+@pytest.mark.slow
 def test_equals_tidy_csv(data_dir: Path, risk: pd.DataFrame) -> None:
     # independent read: the tidy CSV is the same sheet (README: max abs diff 0)
     tidy = pd.read_csv(data_dir / GPR_DIR / "data_gpr_export.tidy.csv")
@@ -68,6 +70,7 @@ def test_equals_tidy_csv(data_dir: Path, risk: pd.DataFrame) -> None:
     assert (m["value_x"] - m["value_y"]).abs().max() < 1e-9
 
 
+@pytest.mark.slow
 def test_units_from_var_label(risk: pd.DataFrame) -> None:
     units = risk.groupby("index_name")["unit"].unique().map(list).to_dict()
     # var_label: "Recent GPR (Index: 1985:2019=100)", "Historical GPR (Index: 1900:2019=100)"
@@ -80,18 +83,21 @@ def test_units_from_var_label(risk: pd.DataFrame) -> None:
     assert risk["value"].notna().all()  # empty cells give no row
 
 
+@pytest.mark.slow
 def test_rows_read_and_vintage(parsed: Parsed, files: list[Path]) -> None:
     sh = xlrd.open_workbook(str(files[0])).sheet_by_index(0)  # independent count: sheet rows - header
     assert parsed.rows_read == {str(files[0]): sh.nrows - 1} and sh.nrows - 1 == 1516
     assert parsed.vintage == "data_gpr_export.xls, ends 2026-04"
 
 
+@pytest.mark.slow
 def test_skipped_columns_reported(parsed: Parsed) -> None:
     notes = {m.code: m for m in parsed.mappings}
     assert set(notes) == {"N10", "N3H", *(f"SHAREH_CAT_{i}" for i in range(1, 9))}
     assert notes["N10"].mapped_to is None and notes["N10"].rows == 496  # 1985-01 → 2026-04
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path]) -> None:
     (out,) = ingest(store, [(Gpr(), files)])
     assert out.status == "loaded" and out.rows_written == {"risk_indices": 102_612}
@@ -212,6 +218,7 @@ def test_header_only(tmp_path: Path) -> None:
         Gpr().parse([write_xls(tmp_path / "x.xls", [HEADER])])
 
 
+@pytest.mark.slow
 def test_truncated_file(tmp_path: Path, files: list[Path]) -> None:
     f = tmp_path / "data_gpr_export.xls"
     f.write_bytes(files[0].read_bytes()[:100_000])

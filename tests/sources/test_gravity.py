@@ -34,6 +34,7 @@ def flow(panel: pd.DataFrame, exp: str, imp: str, year: int) -> float:
                            "trade"].squeeze())
 
 
+@pytest.mark.slow
 def test_agtpa_values(agtpa: Parsed, data_dir: Path) -> None:
     g = agtpa.tables["gravity_panel"]
     # Data README checks: 69 x 69 x 21 = 99,981 rows, 8,475 zeros, KOR->JPN 25,354 (2006), 3,914 (1986).
@@ -59,6 +60,7 @@ def test_agtpa_values(agtpa: Parsed, data_dir: Path) -> None:
                           "rta_lag12", "rta_lead4"}
 
 
+@pytest.mark.slow
 def test_gegravity_values(geg: Parsed, agtpa: Parsed) -> None:
     s = geg.tables["gravity_panel"]
     # Data README checks: 900 rows; KOR->JPN 2006 = 25,354; KOR Y = 1,055,450; domestic 769,535.
@@ -76,11 +78,13 @@ def test_gegravity_values(geg: Parsed, agtpa: Parsed) -> None:
     assert (ys == y.loc[ys.index]).all()
 
 
+@pytest.mark.slow
 def test_rows_read(agtpa: Parsed, geg: Parsed, data_dir: Path) -> None:
     assert agtpa.rows_read == {str(data_dir / AGTPA): len(pd.read_parquet(data_dir / AGTPA))}
     assert geg.rows_read == {str(data_dir / GEG): len(pd.read_csv(data_dir / GEG))}
 
 
+@pytest.mark.slow
 def test_mappings(agtpa: Parsed, geg: Parsed) -> None:
     # AGTPA uses ROM for Romania (69 x 21 = 1,449 rows on each side); the sample has no Romania.
     assert {(m.field, m.code, m.mapped_to, m.rows) for m in agtpa.mappings} == {
@@ -88,6 +92,7 @@ def test_mappings(agtpa: Parsed, geg: Parsed) -> None:
     assert geg.mappings == ()
 
 
+@pytest.mark.slow
 def test_ingest_and_idempotent(store: Store, data_dir: Path) -> None:
     jobs = [(Agtpa(), Agtpa().discover(data_dir)),
             (GegravitySample(), GegravitySample().discover(data_dir))]
@@ -125,6 +130,7 @@ def _bad_agtpa(tmp_path: Path, df: pd.DataFrame) -> Path:
      UnknownCodeError),
     (lambda d: d.head(0), None, None, InputError),
 ])
+@pytest.mark.slow
 def test_agtpa_bad_input(data_dir: Path, tmp_path: Path, change, row: int | None,
                          field: str | None, kind: type[InputError]) -> None:
     f = _bad_agtpa(tmp_path, change(_agtpa_frame(data_dir)))
@@ -133,9 +139,9 @@ def test_agtpa_bad_input(data_dir: Path, tmp_path: Path, change, row: int | None
     assert e.value.row == row and e.value.field == field and e.value.file == str(f)
 
 
-def test_agtpa_damaged_parquet(data_dir: Path, tmp_path: Path) -> None:
+def test_agtpa_damaged_parquet(mock_data_dir: Path, tmp_path: Path) -> None:
     f = tmp_path / "agtpa_applications.parquet"
-    f.write_bytes((data_dir / AGTPA).read_bytes()[:5000])  # truncated
+    f.write_bytes((mock_data_dir / AGTPA).read_bytes()[:5000])  # truncated
     with pytest.raises(InputError, match="valid Parquet"):
         Agtpa().parse([f])
 
@@ -162,8 +168,8 @@ def test_gegravity_bad_input(tmp_path: Path, body: str, row: int, field: str | N
     assert e.value.row == row and e.value.field == field and e.value.file == str(f)
 
 
-def test_bad_file_leaves_store_unchanged(store: Store, data_dir: Path, tmp_path: Path) -> None:
-    ingest(store, [(GegravitySample(), GegravitySample().discover(data_dir))])
+def test_bad_file_leaves_store_unchanged(store: Store, mock_data_dir: Path, tmp_path: Path) -> None:
+    ingest(store, [(GegravitySample(), GegravitySample().discover(mock_data_dir))])
     before = snapshot(store)
     f = tmp_path / "sample_data_set.dlm"
     f.write_text(GEG_HEAD + GEG_ROW + "FIN,AUS,2006,abc,142759,362227,0,0,0,9.5997,1\n")

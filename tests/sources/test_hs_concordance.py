@@ -27,6 +27,7 @@ def raw(data_dir: Path, name: str) -> pd.DataFrame:
     return pd.read_csv(data_dir / DIR / name, dtype=str, keep_default_na=False)
 
 
+@pytest.mark.slow
 def test_hs2022_products(parsed: Parsed, data_dir: Path) -> None:
     p = parsed.tables["products"]
     hs22 = p[p.classification == "HS2022"]
@@ -43,6 +44,7 @@ def test_hs2022_products(parsed: Parsed, data_dir: Path) -> None:
     assert set(p.classification) == {"HS1992", "HS2017", "HS2022"}
 
 
+@pytest.mark.slow
 def test_concordances(parsed: Parsed, data_dir: Path) -> None:
     c = parsed.tables["concordances"]
     h = c[(c.from_class == "HS2022") & (c.to_class == "HS2017")]
@@ -92,6 +94,7 @@ def test_relationship_by_hand() -> None:
                                              "1:n"]
 
 
+@pytest.mark.slow
 def test_elasticities_rauch_upstream(parsed: Parsed, data_dir: Path) -> None:
     e = parsed.tables["elasticities"]
     hs = e[e.classification == "HS1992"]
@@ -125,6 +128,7 @@ def test_elasticities_rauch_upstream(parsed: Parsed, data_dir: Path) -> None:
     assert len(us) == len(raw(data_dir, "upstream_us_detailed.csv")) and set(us.country) == {"USA"}
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     files = HsConcordance().discover(data_dir)
     assert len(files) == 33 and set(parsed.rows_read) == {str(f) for f in files}
@@ -132,6 +136,7 @@ def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
         assert parsed.rows_read[str(f)] == len(pd.read_csv(f, dtype=str)), f.name
 
 
+@pytest.mark.slow
 def test_mappings(parsed: Parsed) -> None:
     got = {(m.field, m.code, m.mapped_to) for m in parsed.mappings}
     assert ("ISO3C", "ROW", "ROW") in got  # WIOD rest of the world, on purpose
@@ -142,6 +147,7 @@ def test_mappings(parsed: Parsed) -> None:
     assert sum(m.field == "ISIC4_4d" for m in parsed.mappings) == 93
 
 
+@pytest.mark.slow
 def test_ingest_and_idempotent(store: Store, data_dir: Path, parsed: Parsed) -> None:
     src = HsConcordance()
     out = ingest(store, [(src, src.discover(data_dir))])

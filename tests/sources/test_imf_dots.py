@@ -32,10 +32,12 @@ def _value(tf: pd.DataFrame, exp: str, imp: str, year: int) -> float:
     return float(hit["value"].iloc[0])
 
 
+@pytest.mark.slow
 def test_discovers_only_the_raw_original(data_dir: Path) -> None:
     assert ImfDots().discover(data_dir) == [data_dir / RAW]
 
 
+@pytest.mark.slow
 def test_published_checks(parsed: Parsed) -> None:
     tf = parsed.tables["trade_flows"]
     # data README (at staging): KOR→World 2019 = 542,602 and KOR→JPN 2019 = 28,420 million USD
@@ -47,6 +49,7 @@ def test_published_checks(parsed: Parsed) -> None:
         ("million USD", "export", "KOR", "TOTAL", "TOTAL")
 
 
+@pytest.mark.slow
 def test_matches_the_cleaned_iso3_file(parsed: Parsed, data_dir: Path) -> None:
     # the project's cleaned file (ISO3, groups removed), read with pandas, must agree pair by pair
     cl = pd.read_csv(data_dir / DIR / "imf_dots_exports_2019_2020_cleaned.csv",
@@ -58,6 +61,7 @@ def test_matches_the_cleaned_iso3_file(parsed: Parsed, data_dir: Path) -> None:
         assert (got.reindex(exp.index) == exp).all()
 
 
+@pytest.mark.slow
 def test_rows_read_and_rows_kept(parsed: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / RAW, dtype=str, keep_default_na=False)
     assert parsed.rows_read == {str(data_dir / RAW): len(raw)} and len(raw) == 32_255
@@ -66,6 +70,7 @@ def test_rows_read_and_rows_kept(parsed: Parsed, data_dir: Path) -> None:
     assert len(parsed.tables["trade_flows"]) == 2 * kept == 50_452  # two year columns
 
 
+@pytest.mark.slow
 def test_mappings(parsed: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / RAW, dtype=str, keep_default_na=False)
     got = {(m.field, m.code): (m.mapped_to, m.rows) for m in parsed.mappings}
@@ -78,6 +83,7 @@ def test_mappings(parsed: Parsed, data_dir: Path) -> None:
     assert tf["exporter"].notna().all() and tf["importer"].notna().all()
 
 
+@pytest.mark.slow
 def test_ingest_then_unchanged(store: Store, data_dir: Path) -> None:
     a = ImfDots()
     first = ingest(store, [(a, a.discover(data_dir))])
@@ -142,9 +148,9 @@ def test_unknown_code_and_duplicate(tmp_path: Path) -> None:
     assert e.value.row == 3
 
 
-def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, data_dir: Path) -> None:
+def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, mock_data_dir: Path) -> None:
     ok = EcomplexitySample()
-    ingest(store, [(ok, ok.discover(data_dir))])
+    ingest(store, [(ok, ok.discover(mock_data_dir))])
     before = snapshot(store)
     bad = _raw(tmp_path, "0,KR,W00,1,2\n1,KR,ZZ,3,4\n")
     with pytest.raises(UnknownCodeError):

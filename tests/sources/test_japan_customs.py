@@ -39,6 +39,7 @@ def _imf(data_dir: Path) -> pd.DataFrame:
     return fx
 
 
+@pytest.mark.slow
 def test_published_checks(real) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -58,6 +59,7 @@ def test_published_checks(real) -> None:
     assert "2026 partial" in parsed.vintage
 
 
+@pytest.mark.slow
 def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -73,6 +75,7 @@ def test_values_match_an_independent_read(real, data_dir: Path) -> None:
     assert got["value"].item() == want and got["flow"].item() == "import"
 
 
+@pytest.mark.slow
 def test_value_usd_rates(real, data_dir: Path) -> None:
     _, parsed = real
     tf = parsed.tables["trade_flows"]
@@ -94,6 +97,7 @@ def test_value_usd_rates(real, data_dir: Path) -> None:
     assert fx["JPY monthly"].rows == 659_277
 
 
+@pytest.mark.slow
 def test_g5a_agrees_with_imf_daily_means(data_dir: Path) -> None:
     # The shipped FRB G.5A annual JPY rates vs the annual mean of the IMF daily file: within 1 %.
     imf = _imf(data_dir)
@@ -104,6 +108,7 @@ def test_g5a_agrees_with_imf_daily_means(data_dir: Path) -> None:
         assert rate == pytest.approx(means[year], rel=0.01), year
 
 
+@pytest.mark.slow
 def test_products_hierarchy(real) -> None:
     _, parsed = real
     pr = parsed.tables["products"].set_index("code")
@@ -119,6 +124,7 @@ def test_products_hierarchy(real) -> None:
     assert noted == {"(Video Rec Or Repro App)", "(Telephone Sets)"}
 
 
+@pytest.mark.slow
 def test_rows_read_and_mappings(real, data_dir: Path) -> None:
     files, parsed = real
     for f in files:
@@ -131,6 +137,7 @@ def test_rows_read_and_mappings(real, data_dir: Path) -> None:
     assert {("area", "Grand Total", "WLD"), ("area", "EU", "EUN"), ("goods", "Grand Total", "TOTAL")} <= got
 
 
+@pytest.mark.slow
 def test_every_area_spelling_is_listed(real, data_dir: Path) -> None:
     mon = pq.read_table(data_dir / DIR / MONTHLY, columns=["Area"]).to_pandas()
     raw = pd.read_csv(data_dir / DIR / EXPORTS)
@@ -138,6 +145,7 @@ def test_every_area_spelling_is_listed(real, data_dir: Path) -> None:
     assert AREAS["R KOREA"] == AREAS["R Korea"] == "KOR" and AREAS["Hg Kong"] == "HKG"
 
 
+@pytest.mark.slow
 def test_ingest_and_unchanged(store, data_dir: Path) -> None:
     src = JapanCustoms()
     out = ingest(store, [(src, src.discover(data_dir))])

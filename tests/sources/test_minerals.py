@@ -44,6 +44,7 @@ def val(df: pd.DataFrame, commodity: str, name: str, year: int, measure: str = "
 
 # --- USGS list ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_usgs_list_has_50_minerals(usgs: tuple[list[Path], Parsed]) -> None:
     files, parsed = usgs
     ml = parsed.tables["mineral_lists"]
@@ -58,6 +59,7 @@ def test_usgs_list_has_50_minerals(usgs: tuple[list[Path], Parsed]) -> None:
     assert parsed.vintage == LIST
 
 
+@pytest.mark.slow
 def test_usgs_ingest(store: Store, usgs: tuple[list[Path], Parsed]) -> None:
     files, _ = usgs
     (out,) = ingest(store, [(UsgsCriticalMinerals(), files)])
@@ -97,6 +99,7 @@ def test_usgs_bad_input(tmp_path: Path) -> None:
 
 # --- EI production and reserves -----------------------------------------------------------
 
+@pytest.mark.slow
 def test_ei_published_checks(ei: tuple[list[Path], Parsed]) -> None:
     df = series(ei[1])
     # data README (minerals/ei_minerals_production_reserves_2024ed), checks at staging
@@ -112,6 +115,7 @@ def test_ei_published_checks(ei: tuple[list[Path], Parsed]) -> None:
     assert units["platinum_group_metals"] == "tonnes" and units["copper"] == "thousand tonnes"
 
 
+@pytest.mark.slow
 def test_ei_matches_workbook(data_dir: Path, ei: tuple[list[Path], Parsed]) -> None:
     # independent read: the EI 2024 workbook the tidy file was derived from (openpyxl)
     df = series(ei[1])
@@ -134,6 +138,7 @@ def ei_book(data_dir: Path) -> tuple[Path, Parsed]:
     return book, EiMinerals().parse([book])
 
 
+@pytest.mark.slow
 def test_workbook_route_equals_tidy_route(ei: tuple[list[Path], Parsed],
                                           ei_book: tuple[Path, Parsed]) -> None:
     # the same data read two ways: the tidy extract, and the eight P-R sheets of the workbook
@@ -182,6 +187,7 @@ def test_workbook_bad_input(tmp_path: Path) -> None:
     assert e.value.sheet == "Cobalt P-R"
 
 
+@pytest.mark.slow
 def test_ei_rows_kinds_and_mappings(ei: tuple[list[Path], Parsed]) -> None:
     files, parsed = ei
     df = series(parsed)
@@ -205,6 +211,7 @@ def test_ei_rows_kinds_and_mappings(ei: tuple[list[Path], Parsed]) -> None:
     assert notes[("unit", "Platinum Group Metals: Thousand tonnes")].rows == 7 * 12  # 7 names x 12
 
 
+@pytest.mark.slow
 def test_ei_ingest(store: Store, ei: tuple[list[Path], Parsed]) -> None:
     files, _ = ei
     (out,) = ingest(store, [(EiMinerals(), files)])

@@ -37,12 +37,14 @@ def prices(parsed: Parsed) -> pd.DataFrame:
 
 # --- the real file ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_2022_means(prices: pd.DataFrame) -> None:
     # data README (energy/worldbank_pinksheet), checks at staging
     y22 = prices[prices["period"].dt.year == 2022].groupby("series")["value"].mean().round(2)
     assert y22[["NGAS_EUR", "NGAS_JP", "NGAS_US", "CRUDE_BRENT"]].tolist() == [40.34, 18.43, 6.37, 99.82]
 
 
+@pytest.mark.slow
 def test_energy_columns_equal_tidy_csv(data_dir: Path, prices: pd.DataFrame) -> None:
     # independent read: pinksheet_energy_monthly.tidy.csv, derived with pandas from the same workbook
     tidy = pd.read_csv(data_dir / PS_DIR / "pinksheet_energy_monthly.tidy.csv", parse_dates=["month"])
@@ -57,6 +59,7 @@ def test_energy_columns_equal_tidy_csv(data_dir: Path, prices: pd.DataFrame) -> 
     assert (units[codebook["code"]].to_numpy() == codebook["unit"].str.strip("()").to_numpy()).all()
 
 
+@pytest.mark.slow
 def test_all_commodities_and_cells_read_with_openpyxl(files: list[Path], prices: pd.DataFrame) -> None:
     # independent read of single cells with openpyxl (rows as in the sheet)
     wb = openpyxl.load_workbook(files[0], read_only=True, data_only=True)
@@ -78,6 +81,7 @@ def test_all_commodities_and_cells_read_with_openpyxl(files: list[Path], prices:
     assert wti.min() == pd.Timestamp("1982-01-01")
 
 
+@pytest.mark.slow
 def test_rows_read_and_vintage(files: list[Path], parsed: Parsed) -> None:
     # independent count: rows whose first cell is a month like 1960M01 (pandas)
     raw = pd.read_excel(files[0], sheet_name="Monthly Prices", header=None, usecols=[0])
@@ -87,6 +91,7 @@ def test_rows_read_and_vintage(files: list[Path], parsed: Parsed) -> None:
     assert parsed.mappings == ()  # no codes mapped: series codes are the World Bank's own
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path], parsed: Parsed) -> None:
     (out,) = ingest(store, [(PinkSheet(), files)])
     assert out.status == "loaded" and out.rows_written == {"prices": len(parsed.tables["prices"])}

@@ -40,6 +40,7 @@ def annex(parsed: Parsed) -> pd.DataFrame:
 
 # --- the real files ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_checks(annex: pd.DataFrame) -> None:
     # data README (tariffs/us_reciprocal_tariffs_2025), checks at staging
     assert len(annex) == 70 and annex["target"].notna().sum() == 70
@@ -53,6 +54,7 @@ def test_published_checks(annex: pd.DataFrame) -> None:
     assert eu["rate_pct"].dropna().tolist() == [0.0]
 
 
+@pytest.mark.slow
 def test_effective_dates(parsed: Parsed, annex: pd.DataFrame) -> None:
     # EO of 2025-07-31 Sec. 2(a): "7 days after the date of this order" = 2025-08-07
     assert set(annex["effective_date"].astype(str)) == {"2025-08-07"}
@@ -64,6 +66,7 @@ def test_effective_dates(parsed: Parsed, annex: pd.DataFrame) -> None:
     assert str(base["effective_date"].iloc[0].date()) == "2025-04-05"
 
 
+@pytest.mark.slow
 def test_equals_tidy_csv(data_dir: Path, annex: pd.DataFrame) -> None:
     # independent read: the curator's tidy CSV of the same annex, read with plain pandas
     tidy = pd.read_csv(data_dir / DIR / TIDY)
@@ -73,6 +76,7 @@ def test_equals_tidy_csv(data_dir: Path, annex: pd.DataFrame) -> None:
                                    tidy["rate_pct"], check_names=False)
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     # independent count: <td> cells in the July text / 2 columns; tidy CSV lines - header
     text = (data_dir / DIR / JULY).read_text(encoding="utf-8")
@@ -83,6 +87,7 @@ def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     assert n_td // 2 == n_tidy == 70
 
 
+@pytest.mark.slow
 def test_documents(parsed: Parsed, data_dir: Path) -> None:
     docs = parsed.tables["documents"].set_index("doc_id")
     assert list(docs.index) == ["EO14257", "EO-2025-07-31"]
@@ -92,12 +97,14 @@ def test_documents(parsed: Parsed, data_dir: Path) -> None:
     assert str(docs.loc["EO14257", "date"].date()) == "2025-04-02"
 
 
+@pytest.mark.slow
 def test_eu_mappings_reported(parsed: Parsed) -> None:
     notes = {m.code: m for m in parsed.mappings}
     assert set(notes) == {EU_BELOW, "European Union: Goods with Column 1 Duty Rate > 15%"}
     assert all(m.mapped_to == "EUN" and m.rows == 1 for m in notes.values())
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path]) -> None:
     (out,) = ingest(store, [(Reciprocal2025(), files)])
     assert out.status == "loaded" and out.rows_written == {"tariffs": 71, "documents": 2}
@@ -196,6 +203,7 @@ def test_tidy_csv_must_agree_with_text(tmp_path: Path) -> None:
     assert (e.value.row, e.value.field, e.value.got) == (4, "Reciprocal Tariff, Adjusted", "19%")
 
 
+@pytest.mark.slow
 def test_failed_ingest_leaves_store_unchanged(store: Store, files: list[Path],
                                               tmp_path: Path) -> None:
     ingest(store, [(Reciprocal2025(), files)])

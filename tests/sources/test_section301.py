@@ -49,6 +49,7 @@ def path_of(t: pd.DataFrame, measure: str, hs6: str) -> list[tuple[str, float]]:
 
 # --- the real files ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_checks(tariffs: pd.DataFrame) -> None:
     # data README (tariffs/us_section301_china_2018_2020), checks at staging
     cars = path_of(tariffs, US_MEASURE, "870323")
@@ -61,6 +62,7 @@ def test_published_checks(tariffs: pd.DataFrame) -> None:
     assert set(us["target"]) == {"CHN"} and set(us["imposer"]) == {"USA"}
 
 
+@pytest.mark.slow
 def test_second_panel_is_china_on_us(data_dir: Path, tariffs: pd.DataFrame) -> None:
     # independent read with pandas: new_tariff_list_2020.csv is China's tariff on U.S. cars
     raw = pd.read_csv(data_dir / DIR / "new_tariff_list_2020.csv", dtype={"hs6": str})
@@ -74,6 +76,7 @@ def test_second_panel_is_china_on_us(data_dir: Path, tariffs: pd.DataFrame) -> N
     assert len(cn) == len(raw)
 
 
+@pytest.mark.slow
 def test_panel_equals_independent_read(data_dir: Path, tariffs: pd.DataFrame) -> None:
     raw = pd.read_csv(data_dir / DIR / "us_tariffs_2020.csv", dtype={"hs6": str})
     ours = tariffs[tariffs["measure"] == US_MEASURE].assign(
@@ -86,6 +89,7 @@ def test_panel_equals_independent_read(data_dir: Path, tariffs: pd.DataFrame) ->
     assert m.loc[~both, "rate_pct"].isna().all()  # 38 blank tariffs kept as NULL
 
 
+@pytest.mark.slow
 def test_end_dates(tariffs: pd.DataFrame) -> None:
     s = tariffs[(tariffs["measure"] == US_MEASURE) & (tariffs["product"] == "870323")]
     # by hand: each end is the day before the next date; the last is open
@@ -93,6 +97,7 @@ def test_end_dates(tariffs: pd.DataFrame) -> None:
         "2018-07-05", "2018-08-22", "2018-09-23", "2019-05-31", "2019-08-31", "2020-02-13", None]
 
 
+@pytest.mark.slow
 def test_china_tariffs_workbook(data_dir: Path, tariffs: pd.DataFrame, parsed: Parsed) -> None:
     # independent read of the workbook with openpyxl: cells in column B that are headings
     wb = openpyxl.load_workbook(data_dir / DIR / "China-Tariffs.xlsx", read_only=True)
@@ -117,6 +122,7 @@ def test_china_tariffs_workbook(data_dir: Path, tariffs: pd.DataFrame, parsed: P
     assert set(lst.loc[lst["product"].str.len() == 10, "classification"]) == {"HTS10"}
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     d = data_dir / DIR
     n_us = len(pd.read_csv(d / "us_tariffs_2020.csv"))
@@ -127,6 +133,7 @@ def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     assert parsed.vintage.endswith("USITC China Tariffs Last Updated January 1, 2020")
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path]) -> None:
     (out,) = ingest(store, [(Section301China(), files)])
     assert out.status == "loaded" and out.rows_written == {"tariffs": 35_798 + 64_644 + 10_697}

@@ -23,10 +23,12 @@ def parsed(data_dir: Path) -> Parsed:
     return a.parse(a.discover(data_dir))
 
 
+@pytest.mark.slow
 def test_discovers_the_trade_file_only(data_dir: Path) -> None:
     assert Sitc2Toy().discover(data_dir) == [data_dir / FILE]
 
 
+@pytest.mark.slow
 def test_levels_are_the_known_failed_check(parsed: Parsed) -> None:
     tf = parsed.tables["trade_flows"]
     tot = tf.groupby("exporter")["value"].sum()
@@ -37,6 +39,7 @@ def test_levels_are_the_known_failed_check(parsed: Parsed) -> None:
     assert set(tf["importer"]) == {"WLD"} and set(tf["classification"]) == {"SITC2"}
 
 
+@pytest.mark.slow
 def test_values_match_pandas(parsed: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / FILE, dtype=str, keep_default_na=False)
     assert parsed.rows_read == {str(data_dir / FILE): len(raw)} and len(raw) == 124_336
@@ -50,6 +53,7 @@ def test_values_match_pandas(parsed: Parsed, data_dir: Path) -> None:
     pd.testing.assert_series_equal(got.sort_index(), exp.sort_index(), check_names=False)
 
 
+@pytest.mark.slow
 def test_romania_mapping(parsed: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / FILE, dtype=str, keep_default_na=False)
     (m,) = parsed.mappings
@@ -57,6 +61,7 @@ def test_romania_mapping(parsed: Parsed, data_dir: Path) -> None:
     assert (parsed.tables["trade_flows"]["exporter"] == "ROU").sum() == m.rows == 754
 
 
+@pytest.mark.slow
 def test_ingest_then_unchanged(store: Store, data_dir: Path) -> None:
     a = Sitc2Toy()
     out = ingest(store, [(a, a.discover(data_dir))])[0]

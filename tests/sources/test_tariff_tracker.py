@@ -45,6 +45,7 @@ def measure(t: pd.DataFrame, start: str) -> pd.DataFrame:
 
 # --- the real files ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_hs2_imports_published_checks(parsed: Parsed) -> None:
     # data README (us_trade/census_imports_hs10_2024): KOR 130.46, JPN 151.34, CHN 429.43,
     # TWN 115.27 bn USD, and the tracker's HS2 files equal the HS10 totals
@@ -55,6 +56,7 @@ def test_hs2_imports_published_checks(parsed: Parsed) -> None:
     assert set(f["year"]) == {2024} and set(f["currency"]) == {"USD"}
 
 
+@pytest.mark.slow
 def test_hs2_equals_independent_read(data_dir: Path, parsed: Parsed, tariffs: pd.DataFrame) -> None:
     raw = pd.read_csv(data_dir / DIR / HS2, dtype={"CTY_CODE": str, "HS2": str})
     f = parsed.tables["trade_flows"]
@@ -70,6 +72,7 @@ def test_hs2_equals_independent_read(data_dir: Path, parsed: Parsed, tariffs: pd
     assert len(inc) == len(raw) and inc["effective_date"].isna().all()
 
 
+@pytest.mark.slow
 def test_country_by_time(data_dir: Path, tariffs: pd.DataFrame) -> None:
     raw = pd.read_csv(data_dir / DIR / "country-by-time.csv")
     eff = measure(tariffs, "effective trade-weighted tariff")
@@ -87,6 +90,7 @@ def test_country_by_time(data_dir: Path, tariffs: pd.DataFrame) -> None:
         raw.loc[raw["country_name"] == "CHINA", "2024 tariff"].iloc[0])
 
 
+@pytest.mark.slow
 def test_daily(data_dir: Path, tariffs: pd.DataFrame) -> None:
     raw = pd.read_csv(data_dir / DIR / "daily-tariff-latest-data.csv")
     d = measure(tariffs, "import-weighted average tariff, daily")
@@ -95,6 +99,7 @@ def test_daily(data_dir: Path, tariffs: pd.DataFrame) -> None:
     assert dates(d["effective_date"]) == dates(d["end_date"]) == raw["date"].tolist()
 
 
+@pytest.mark.slow
 def test_lists(data_dir: Path, tariffs: pd.DataFrame) -> None:
     steel = measure(tariffs, "s232 steel")
     n = len(pd.read_csv(data_dir / LISTS_DIR / "steel-tariffs.csv"))
@@ -116,6 +121,7 @@ def test_lists(data_dir: Path, tariffs: pd.DataFrame) -> None:
     assert ex["rate_pct"].isna().all() and ex["rate_text"].str.contains("category: flat").any()
 
 
+@pytest.mark.slow
 def test_annex_i_country_rates(tariffs: pd.DataFrame) -> None:
     a = measure(tariffs, "reciprocal country rates of April 2025").set_index("target")
     # the file: South Africa,31,79f (code typo; mapped by name); China 104; European Union 20
@@ -123,6 +129,7 @@ def test_annex_i_country_rates(tariffs: pd.DataFrame) -> None:
     assert a.loc["EUN", "rate_pct"] == 20 and len(a) == 59
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     def n(rel: str, header: bool = True) -> int:
         return len(pd.read_csv(data_dir / rel, header=0 if header else None))
@@ -137,6 +144,7 @@ def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     assert parsed.rows_read == want
 
 
+@pytest.mark.slow
 def test_documents_and_mappings(parsed: Parsed) -> None:
     (doc,) = parsed.tables["documents"].itertuples()
     assert doc.doc_id == "PROC-2026-04-02-metals" and str(doc.date.date()) == "2026-04-02"
@@ -146,6 +154,7 @@ def test_documents_and_mappings(parsed: Parsed) -> None:
                      ("CTY_CODE", "5083"): "PSE"}
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path], parsed: Parsed) -> None:
     (out,) = ingest(store, [(TariffTracker(), files)])
     assert out.status == "loaded"

@@ -16,6 +16,8 @@ from econsec.sources.usitc_tariffs import UsitcTariffs2017
 from econsec.store import Store, ingest
 from tests.conftest import snapshot
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 SHEET = "Tariff Database August"
 
 

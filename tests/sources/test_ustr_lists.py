@@ -42,6 +42,7 @@ def dates(s: pd.Series) -> list[str | None]:
 
 # --- the real files ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_published_counts(data_dir: Path, tariffs: pd.DataFrame) -> None:
     # data README: 34b 818, 16b 281, 200b 5,759, 300b_a 3,233, 300b_c 546 lines (incl. ch. 98/99)
     raw = pd.read_csv(data_dir / DIR / TIDY, dtype=str)
@@ -61,6 +62,7 @@ def test_published_counts(data_dir: Path, tariffs: pd.DataFrame) -> None:
     assert set(ours["target"]) == {"CHN"} and set(ours["classification"]) == {"HTS8"}
 
 
+@pytest.mark.slow
 def test_list_phases(tariffs: pd.DataFrame) -> None:
     # 7602.00.00 (aluminium waste) on list 200b: 10% from 2018-09-24 (83 FR 47974),
     # 25% from 2019-05-10 (84 FR 20459)
@@ -75,6 +77,7 @@ def test_list_phases(tariffs: pd.DataFrame) -> None:
     assert sorted(a["rate_pct"].unique()) == [7.5, 15.0]
 
 
+@pytest.mark.slow
 def test_chapter99_headings_reported(parsed: Parsed, tariffs: pd.DataFrame) -> None:
     notes = {m.code: m for m in parsed.mappings}
     assert set(notes) == {"99038801", "99038802", "99038815", "99038816"}
@@ -83,6 +86,7 @@ def test_chapter99_headings_reported(parsed: Parsed, tariffs: pd.DataFrame) -> N
     assert "98020080" in set(tariffs["product"])  # chapter-98 lines are kept
 
 
+@pytest.mark.slow
 def test_china_retaliation(data_dir: Path, tariffs: pd.DataFrame, parsed: Parsed) -> None:
     # independent read with openpyxl: numeric cells of column D (added rate, %)
     wb = openpyxl.load_workbook(data_dir / DIR / XLSX, read_only=True)
@@ -101,6 +105,7 @@ def test_china_retaliation(data_dir: Path, tariffs: pd.DataFrame, parsed: Parsed
     assert prod.loc[("CN_TARIFF8", "02032900"), "description"] == "其他冻猪肉"
 
 
+@pytest.mark.slow
 def test_census_hs4(data_dir: Path, parsed: Parsed) -> None:
     raw = pd.read_csv(data_dir / DIR / "descriptions.csv", header=None, dtype=str)
     prod = parsed.tables["products"]
@@ -109,12 +114,14 @@ def test_census_hs4(data_dir: Path, parsed: Parsed) -> None:
     assert hs4.set_index("code").loc["0101", "description"] == "HORSES, ASSES, MULES AND HINNIES, LIVE"
 
 
+@pytest.mark.slow
 def test_rows_read(parsed: Parsed, data_dir: Path) -> None:
     d = data_dir / DIR
     assert parsed.rows_read == {str(d / TIDY): len(pd.read_csv(d / TIDY)), str(d / XLSX): 128,
                                 str(d / "descriptions.csv"): 1275}
 
 
+@pytest.mark.slow
 def test_ingest_real(store: Store, files: list[Path]) -> None:
     (out,) = ingest(store, [(UstrLists2018(), files)])
     assert out.status == "loaded"

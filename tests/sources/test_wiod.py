@@ -61,6 +61,7 @@ def tidy_pairs(data_dir: Path, years: list[int]) -> pd.DataFrame:
     return df.set_index(["year", "origin", "destination"])
 
 
+@pytest.mark.slow
 def test_one_year_values(y2011: Parsed, data_dir: Path) -> None:
     raw = pd.read_parquet(data_dir / DIR / "wiot_2011.parquet")  # independent read
     f = flows(y2011)
@@ -99,6 +100,7 @@ def test_one_year_values(y2011: Parsed, data_dir: Path) -> None:
     assert gap < 0.005
 
 
+@pytest.mark.slow
 def test_one_year_matches_country_pair_file(y2011: Parsed, data_dir: Path) -> None:
     mine = pair_totals(y2011)
     tidy = tidy_pairs(data_dir, [2011])
@@ -110,6 +112,7 @@ def test_one_year_matches_country_pair_file(y2011: Parsed, data_dir: Path) -> No
     assert np.allclose(m["total_musd"], m["intermediate"] + m["final"])
 
 
+@pytest.mark.slow
 def test_rows_read_and_mappings(y2011: Parsed, data_dir: Path) -> None:
     for p in files(data_dir, 2011):  # independent counts with pandas
         n = len(pd.read_parquet(p)) if p.suffix == ".parquet" else len(pd.read_csv(p))
@@ -129,6 +132,7 @@ def all_years(data_dir: Path) -> tuple[Parsed, float]:
     return parsed, time.perf_counter() - t0
 
 
+@pytest.mark.slow
 def test_all_years(all_years: tuple[Parsed, float], data_dir: Path) -> None:
     parsed, seconds = all_years
     assert seconds < 30  # about 3 s on the development machine
@@ -161,6 +165,7 @@ def test_ingest_all_years_and_idempotent(store: Store, data_dir: Path) -> None:
     assert ingest(store, [(src, src.discover(data_dir))])[0].status == "unchanged"
 
 
+@pytest.mark.slow
 def test_ingest_one_year(store: Store, data_dir: Path, y2011: Parsed) -> None:
     out = ingest(store, [(Wiod2013(), files(data_dir, 2011))])
     assert out[0].rows_written == {"io_flows": y2011.tables["io_flows"].num_rows,
@@ -185,8 +190,8 @@ def tiny_frame() -> pd.DataFrame:
                          "RoW_GFCF": [0.0, 2.0], "GO": [14.0, 7.0]})
 
 
-def test_tiny_fixture_by_hand(tmp_path: Path, data_dir: Path) -> None:
-    parsed = Wiod2013().parse(tiny(tmp_path, data_dir))
+def test_tiny_fixture_by_hand(tmp_path: Path, mock_data_dir: Path) -> None:
+    parsed = Wiod2013().parse(tiny(tmp_path, mock_data_dir))
     f = flows(parsed)
     # Hand count: 5 non-zero cells; ROM's row is ROU, RoW's GFCF column is ROW.
     assert len(f) == 5 and f["value"].sum() == 21.0
@@ -206,20 +211,20 @@ def test_tiny_fixture_by_hand(tmp_path: Path, data_dir: Path) -> None:
     (lambda d: d.assign(year=[2011, 2010]), 2, "year", InputError),
     (lambda d: d.head(0), None, None, InputError),
 ])
-def test_bad_input(tmp_path: Path, data_dir: Path, change, row: int | None, field: str | None,
+def test_bad_input(tmp_path: Path, mock_data_dir: Path, change, row: int | None, field: str | None,
                    kind: type[InputError]) -> None:
-    paths = tiny(tmp_path, data_dir, change(tiny_frame()))
+    paths = tiny(tmp_path, mock_data_dir, change(tiny_frame()))
     with pytest.raises(kind) as e:
         Wiod2013().parse(paths)
     assert e.value.row == row and e.value.field == field and e.value.file == str(paths[0])
 
 
-def test_truncated_parquet_and_labels(tmp_path: Path, data_dir: Path) -> None:
-    paths = tiny(tmp_path, data_dir)
+def test_truncated_parquet_and_labels(tmp_path: Path, mock_data_dir: Path) -> None:
+    paths = tiny(tmp_path, mock_data_dir)
     paths[0].write_bytes(paths[0].read_bytes()[:200])
     with pytest.raises(InputError, match="valid Parquet"):
         Wiod2013().parse(paths)
-    paths = tiny(tmp_path, data_dir)
+    paths = tiny(tmp_path, mock_data_dir)
     (tmp_path / LABELS[1]).write_text("")  # empty countries label file
     with pytest.raises(InputError, match="empty file"):
         Wiod2013().parse(paths)
@@ -231,13 +236,13 @@ def test_truncated_parquet_and_labels(tmp_path: Path, data_dir: Path) -> None:
         Wiod2013().parse(paths[:3])
 
 
-def test_bad_file_leaves_store_unchanged(store: Store, tmp_path: Path, data_dir: Path) -> None:
+def test_bad_file_leaves_store_unchanged(store: Store, tmp_path: Path, mock_data_dir: Path) -> None:
     (tmp_path / "good").mkdir()
-    good = tiny(tmp_path / "good", data_dir)
+    good = tiny(tmp_path / "good", mock_data_dir)
     ingest(store, [(Wiod2013(), good)])
     before = snapshot(store)
     (tmp_path / "bad").mkdir()
-    bad = tiny(tmp_path / "bad", data_dir, tiny_frame().assign(country=["AUS", "XXX"]))
+    bad = tiny(tmp_path / "bad", mock_data_dir, tiny_frame().assign(country=["AUS", "XXX"]))
     with pytest.raises(UnknownCodeError):
         ingest(store, [(Wiod2013(), bad)])
     assert snapshot(store) == before

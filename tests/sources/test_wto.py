@@ -45,6 +45,7 @@ def _notes(parsed: Parsed) -> dict[tuple[str, str], tuple[str | None, int]]:
 
 # -- merchandise ---------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_merch_published_checks(merch: Parsed) -> None:
     tf = merch.tables["trade_flows"]
     # data README (at staging, match published figures): KOR 2019 exports 542,233 and imports
@@ -58,6 +59,7 @@ def test_merch_published_checks(merch: Parsed) -> None:
         ("WLD", 542_233e6, "million USD", "FOB")
 
 
+@pytest.mark.slow
 def test_merch_matches_pandas_and_rows(merch: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / MERCH, dtype=str, keep_default_na=False)
     assert merch.rows_read == {str(data_dir / MERCH): len(raw)} and len(raw) == 13_158
@@ -74,6 +76,7 @@ def test_merch_matches_pandas_and_rows(merch: Parsed, data_dir: Path) -> None:
     assert set(tf.loc[tf["product"] != "TOTAL", "classification"]) == {"WTO_PG"}
 
 
+@pytest.mark.slow
 def test_merch_products_and_mappings(merch: Parsed) -> None:
     pr = merch.tables["products"].set_index("code")
     assert len(pr) == 18 and set(pr["classification"]) == {"WTO_PG"}
@@ -93,6 +96,7 @@ def test_merch_products_and_mappings(merch: Parsed) -> None:
 
 # -- exports by group, 1990-2018 -----------------------------------------------------------------
 
+@pytest.mark.slow
 def test_exports_published_check(exports: Parsed) -> None:
     tf = exports.tables["trade_flows"]
     # data README (at staging): KOR 2018 ICs and electronic components = 124,978 million USD
@@ -102,6 +106,7 @@ def test_exports_published_check(exports: Parsed) -> None:
     assert "TOTAL" not in set(tf["product"])  # the file has no total-merchandise row
 
 
+@pytest.mark.slow
 def test_exports_rows_and_mappings(exports: Parsed, data_dir: Path) -> None:
     raw = pd.read_csv(data_dir / EXPORTS, dtype=str, keep_default_na=False, encoding="latin-1")
     assert exports.rows_read == {str(data_dir / EXPORTS): len(raw)} and len(raw) == 12_980
@@ -125,6 +130,7 @@ def test_exports_rows_and_mappings(exports: Parsed, data_dir: Path) -> None:
     assert cc.loc["384", "name"] == "Côte d'Ivoire"  # Latin-1 decoded
 
 
+@pytest.mark.slow
 def test_ingest_both_then_unchanged(store: Store, data_dir: Path) -> None:
     m, e = WtoMerchandiseGroups(), WtoExportGroups()
     jobs = [(m, m.discover(data_dir)), (e, e.discover(data_dir))]
@@ -199,6 +205,7 @@ def test_merch_non_numeric_and_unknown_codes(tmp_path: Path) -> None:
     assert e.value.field == "Indicator"
 
 
+@pytest.mark.slow
 def test_exports_bad_rows(tmp_path: Path, data_dir: Path) -> None:
     assert len(WtoExportGroups().parse([_exports(tmp_path, data_dir)]).tables["trade_flows"]) == 2
     with pytest.raises(InputError) as e:
@@ -212,9 +219,9 @@ def test_exports_bad_rows(tmp_path: Path, data_dir: Path) -> None:
     assert (e.value.row, e.value.field, e.value.got) == (3, "Reporting Economy Code", "123")
 
 
-def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, data_dir: Path) -> None:
+def test_failed_ingest_leaves_store_unchanged(store: Store, tmp_path: Path, mock_data_dir: Path) -> None:
     m = WtoMerchandiseGroups()
-    ingest(store, [(m, m.discover(data_dir))])
+    ingest(store, [(m, m.discover(mock_data_dir))])
     before = snapshot(store)
     with pytest.raises(InputError):  # a new vintage with a bad row must not replace the old one
         ingest(store, [(m, [_merch(tmp_path, MERCH_ROW + MERCH_ROW.replace("542233", "abc"))])])

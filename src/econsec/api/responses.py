@@ -1,14 +1,19 @@
 """JSON responses and error mapping shared by every route.
 
 Every answer is ``{"provenance": {...}, "rows": [...], "tables": {...}}``; every error is
-``{"error": message}`` with a status: 404 when a named thing (country, year, source, preset,
-alert, route) does not exist, 422 when a parameter has the wrong type or an out-of-range value,
-409 when the server is read-only, 400 for any other error econsec raises on purpose.
+``{"error": message}`` with a status chosen by the error's type (:func:`status_of`): 404 when a
+named thing (country, year, source, preset, alert, route) does not exist
+(:class:`~econsec.errors.NotFoundError`), 422 when a parameter has the wrong type or an
+out-of-range value (:class:`~econsec.errors.OptionError`, request validation), 409 when the
+state forbids the request (:class:`~econsec.errors.ConflictError`: a read-only server, an alert
+move the lifecycle does not allow), 400 for any other error econsec raises on purpose. Anything
+else is a bug: it is logged with its traceback and answered 500 with a JSON body.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -19,15 +24,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from econsec.analytics.scenarios import UnknownPresetError
-from econsec.errors import (
-    EconsecError,
-    NotFoundError,
-    OptionError,
-    ReadOnlyError,
-    SourceNotFoundError,
-)
+from econsec.errors import ConflictError, EconsecError, NotFoundError, OptionError
 from econsec.services.serialize import clean, document, records
+
+log = logging.getLogger("econsec.api")
 
 
 class ApiError(Exception):
@@ -71,31 +71,27 @@ def error(status: int, message: str) -> Response:
     return EconsecJSON({"error": message}, status_code=status)
 
 
-def status_of(e: Exception) -> int:
-    if isinstance(e, ReadOnlyError):
-        return 409
-    if isinstance(e, (SourceNotFoundError, UnknownPresetError, NotFoundError)):
-        return 404
-    if isinstance(e, OptionError):
-        return 422
-    return 400
+#: HTTP status of each error type econsec raises on purpose (the first that matches).
+STATUS: tuple[tuple[type[EconsecError], int], ...] = (
+    (NotFoundError, 404), (OptionError, 422), (ConflictError, 409))
+
+
+def status_of(e: EconsecError) -> int:
+    """The HTTP status of an error econsec raised on purpose (:data:`STATUS`, else 400)."""
+    return next((status for kind, status in STATUS if isinstance(e, kind)), 400)
 
 
 @contextmanager
 def translate() -> Iterator[None]:
-    """Turn what services raise on purpose into :class:`ApiError`.
-
-    ``KeyError`` from a service names a missing label (a country not in the panel, a year the
-    source does not have), so it is a 404.
-    """
+    """Turn what services raise on purpose (:class:`~econsec.errors.EconsecError`) into
+    :class:`ApiError` with the status of its type. Anything else passes through to the 500
+    handler: a ``KeyError`` is a bug, not a missing country."""
     try:
         yield
     except ApiError:
         raise
     except EconsecError as e:
         raise ApiError(status_of(e), str(e)) from e
-    except KeyError as e:
-        raise NotFound(str(e.args[0]) if e.args else "not found") from e
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -132,3 +128,8 @@ def install_handlers(app: Any) -> None:
         if e.status_code == 404:
             return error(404, f"no route {request.method} {request.url.path}")
         return error(e.status_code, str(e.detail))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, e: Exception) -> Response:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=e)
+        return error(500, f"internal error: {type(e).__name__}; see the server log")

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from econsec.cli.options import split
+from econsec.cli.render import FORMAT_HELP, OUT_HELP, check_output, emit, emit_result, err
 from econsec.cli.render import ResultView as _View
-from econsec.cli.render import check_output, emit, emit_result, err
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 from econsec.present.charts import figure2
@@ -37,8 +37,8 @@ def run(ctx: typer.Context,
         year: Annotated[int, typer.Option("--year", help="WIOD year.")] = 2011,
         focus: Annotated[list[str] | None, typer.Option("--focus", callback=split, help="Economies for the table and chart, comma-separated or repeated; 'all' = every economy (default: " + ",".join(FOCUS) + ").")] = None,
         chart: Annotated[str | None, typer.Option("--chart", help="Write a Figure-2-style PNG here.")] = None,
-        fmt: Annotated[str, typer.Option("--format", help="table | csv | json | parquet")] = "table",
-        out_path: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None) -> None:
+        fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "table",
+        out_path: Annotated[str | None, typer.Option("--out", help=OUT_HELP)] = None) -> None:
     """Solve scenarios (Caliendo–Parro with input–output links on WIOD): real income change per
     economy per scenario, plus the bloc assignment of each scenario."""
     from econsec.services import args
@@ -54,7 +54,7 @@ def run(ctx: typer.Context,
                 list(args.countries(store, focus, option="--focus"))
             res = svc.run_scenarios(store, names, barrier=barrier, year=year, deficits=deficits)
         table = res.table(who)
-    except (EconsecError, KeyError) as e:
+    except EconsecError as e:
         raise _fail(e) from e
     if chart:
         figure2(table.drop(index=["world"]), chart)

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from econsec.analytics.models.gravity.model import FullGE
+from econsec.analytics.models.gravity.results import StageName
 from econsec.cli.options import split
 from econsec.cli.render import emit, out
 from econsec.cli.render import fail as _fail
@@ -22,6 +24,14 @@ def _pairs(spec: str) -> dict[tuple[str, str], float]:
         return {tuple(p.strip().split("-", 1)): float(value) for p in pairs.split(",")}  # type: ignore[misc]
     except ValueError as e:
         raise typer.BadParameter(f"expected EXP-IMP[,EXP-IMP…]=VALUE, got {spec!r}") from e
+
+
+def _coef(spec: str) -> tuple[str, str]:
+    """'lndist=-0.39' → ('lndist', '-0.39') (the value is checked by the service)."""
+    name, sep, value = spec.rpartition("=")
+    if not sep or not name.strip():
+        raise typer.BadParameter(f"--coef expects NAME=VALUE, got {spec!r}")
+    return name.strip(), value.strip()
 
 
 ESTIMATE_COVARIATES = ("lndist", "contig", "common_lang", "colony", "rta", "international")
@@ -70,11 +80,25 @@ def simulate(ctx: typer.Context, covariates: SimulateCovariates = None,
              reference: Annotated[str, typer.Option("--reference", help="Reference importer (its inward resistance is 1).")] = "DEU",
              set_: Annotated[list[str] | None, typer.Option("--set", help="VAR:EXP-IMP[,EXP-IMP…]=VALUE, e.g. rta:CAN-JPN,JPN-CAN=1 (repeatable).")] = None,
              tariff: Annotated[list[str] | None, typer.Option("--tariff", help="EXP-IMP[,…]=RATE, e.g. CHN-USA=0.25 (importer USA taxes CHN).")] = None,
-             closure: Annotated[str, typer.Option("--closure", help="endowment | gegravity.")] = "endowment",
-             stage: Annotated[str, typer.Option("--stage", help="conditional | full.")] = "full") -> None:
-    """Estimate cost coefficients, solve the baseline and a counterfactual (conditional and full GE)."""
+             closure: Annotated[FullGE, typer.Option("--closure", help="Full-GE closure: endowment (markets clear) or gegravity (gegravity 0.3's step).")] = "endowment",
+             stage: Annotated[StageName, typer.Option("--stage", help="GE stage to show.")] = "full",
+             coef: Annotated[list[str] | None, typer.Option("--coef", callback=split, help="Given cost coefficient NAME=VALUE, comma-separated or repeated (e.g. lndist=-0.39,pta=0.47); 'constant' is an intercept. With --coef or --coef-file nothing is estimated.")] = None,
+             coef_file: Annotated[str | None, typer.Option("--coef-file", help="CSV or JSON of given coefficients (name and value columns, e.g. var,coeff; or econsec --json gravity estimate output); --coef adds to or overrides it.")] = None) -> None:
+    """Solve the baseline and a counterfactual (conditional and full GE) with given cost
+    coefficients (--coef, --coef-file) or coefficients estimated by PPML on the same year."""
     from econsec.services import gravity as svc
     from econsec.store import Store
+
+    given: dict[str, float] | None = None
+    if coef or coef_file:
+        given = {}
+        try:
+            if coef_file:
+                given.update(svc.read_coefficients(coef_file))
+            if coef:
+                given.update(svc.normalise_coefficients(dict(_coef(c) for c in coef)))
+        except EconsecError as e:
+            raise _fail(e) from e
 
     sets: dict[str, dict[tuple[str, str], float]] = {}
     for s in set_ or []:
@@ -86,9 +110,9 @@ def simulate(ctx: typer.Context, covariates: SimulateCovariates = None,
     for t in tariff or []:
         taxes.update(_pairs(t))
     try:
-        kw = dict(covariates=covariates or list(SIMULATE_COVARIATES), year=year, sigma=sigma, reference_importer=reference,
-                  set_values=sets, tariffs=taxes or None, full_ge=closure,
-                  tariff_revenue=closure != "gegravity")
+        kw = dict(covariates=covariates or (None if given else list(SIMULATE_COVARIATES)), year=year,
+                  sigma=sigma, reference_importer=reference, set_values=sets, tariffs=taxes or None,
+                  full_ge=closure, tariff_revenue=closure != "gegravity", coefficients=given)
         if data:
             est, res = svc.simulate(None, data=data, **kw)  # type: ignore[arg-type]
         else:
@@ -96,13 +120,15 @@ def simulate(ctx: typer.Context, covariates: SimulateCovariates = None,
                 est, res = svc.simulate(st, dataset=dataset, **kw)  # type: ignore[arg-type]
     except (EconsecError, ValueError) as e:
         raise _fail(e) from e
-    if stage not in ("conditional", "full"):
-        raise typer.BadParameter("--stage must be conditional or full")
-    frame = res.to_frame("conditional" if stage == "conditional" else "full")
+    frame = res.to_frame(stage)
     if ctx.obj.json:
         emit(frame, as_json=True)
         return
-    out.print(est.summary(), highlight=False)
+    if est is not None:
+        out.print(est.summary(), highlight=False)
+    else:
+        out.print("Cost coefficients given (not estimated): "
+                  + ", ".join(f"{k} = {v:.6g}" for k, v in (given or {}).items()), highlight=False)
     out.print(res.summary(), highlight=False)
     cols = ["country", "exports_pct", "imports_pct", "real_gdp_pct", "welfare_pct", "factory_gate_price_pct"]
     emit(frame[[c for c in cols if c in frame.columns]].sort_values("welfare_pct"), as_json=False,

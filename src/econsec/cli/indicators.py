@@ -9,7 +9,7 @@ import typer
 from econsec.analytics.indicators.complexity import Convention
 from econsec.analytics.indicators.screens import Thresholds
 from econsec.cli.options import split
-from econsec.cli.render import check_output, emit_result, err, fail
+from econsec.cli.render import FORMAT_HELP, OUT_HELP, check_output, emit_result, err, fail
 from econsec.errors import EconsecError
 from econsec.services import args
 from econsec.services import indicators as svc
@@ -19,8 +19,8 @@ Format = Literal["table", "csv", "json", "parquet"]
 
 YearOpt = Annotated[int | None, typer.Option("--year", help="Year (default: the source's latest).")]
 SourceOpt = Annotated[str, typer.Option("--source", help="Trade source in the store (e.g. comtrade_hs2, baci).")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table | csv | json | parquet.")]
-OutOpt = Annotated[str | None, typer.Option("--out", help="Write to this file instead of the terminal.")]
+FormatOpt = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
+OutOpt = Annotated[str | None, typer.Option("--out", help=OUT_HELP)]
 MinCoverageOpt = Annotated[float, typer.Option(
     "--min-coverage", min=0.0, max=1.0,
     help="Rank only economies whose trade in the source is at least this share of an independent "
@@ -36,9 +36,6 @@ def _run(ctx: typer.Context, fn, fmt: str, out: str | None, tables: tuple[str, .
             result = fn(store)
     except EconsecError as e:
         raise fail(e) from e
-    except KeyError as e:
-        err.print(f"[bold red]error:[/bold red] {e.args[0]}", highlight=False)
-        raise typer.Exit(1) from e
     emit_result(result, fmt=fmt, out_path=out, tables=tables)
     return result
 
@@ -90,18 +87,15 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def competitiveness(ctx: typer.Context, year: YearOpt = None, source: SourceOpt = svc.DEFAULT_SOURCE,
                         country: Annotated[str | None, typer.Option("--country", help="Show this country's products.")] = None,
-                        convention: Annotated[str, typer.Option("--convention", help="ECI/PCI convention: py-ecomplexity | stata.")] = "py-ecomplexity",
+                        convention: Annotated[Convention, typer.Option("--convention", help="ECI/PCI convention.")] = "py-ecomplexity",
                         min_coverage: MinCoverageOpt = svc.DEFAULT_MIN_COVERAGE,
                         fmt: FormatOpt = "table", out: OutOpt = None) -> None:
         """Country ranking (RCA, ECI, export power), or one country's products with --country."""
-        if convention not in ("py-ecomplexity", "stata"):
-            raise typer.BadParameter("--convention must be py-ecomplexity or stata")
-        conv: Convention = "stata" if convention == "stata" else "py-ecomplexity"
 
         def run(s: Store):
             who = args.country(s, country, option="--country") if country else None
             return svc.competitiveness(s, year=svc.year_or_latest(s, source, year), source=source,
-                                       country=who, convention=conv, min_coverage=min_coverage)
+                                       country=who, convention=convention, min_coverage=min_coverage)
 
         _run(ctx, run, fmt, out, ("competitive_and_dependent", "left_out"))
 

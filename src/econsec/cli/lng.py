@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from econsec.cli.options import split
-from econsec.cli.render import emit, emit_result, out
+from econsec.cli.render import FORMAT_HELP, OUT_HELP, emit, emit_result, out
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 from econsec.services import args
@@ -16,8 +16,8 @@ from econsec.store import Store
 app = typer.Typer(no_args_is_help=True, help="LNG security: portfolios, contracts, joint "
                   "procurement, disruptions, U.S. LNG and the trade balance.")
 
-Fmt = Annotated[str, typer.Option("--format", help="table | csv | json | parquet")]
-Out = Annotated[str | None, typer.Option("--out", help="Write to this file.")]
+Fmt = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
+Out = Annotated[str | None, typer.Option("--out", help=OUT_HELP)]
 
 
 

@@ -11,8 +11,18 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from econsec.analytics.scenarios.options import Deficits, Model
 from econsec.cli.options import split
-from econsec.cli.render import check_output, emit, err, out, records
+from econsec.cli.render import (
+    OUT_HELP,
+    ResultView,
+    check_output,
+    emit,
+    emit_result,
+    err,
+    out,
+    records,
+)
 from econsec.cli.render import fail as _fail
 from econsec.errors import EconsecError
 
@@ -60,26 +70,24 @@ def show(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Preset na
 @app.command()
 def run(ctx: typer.Context,
         name: Annotated[str, typer.Argument(help="Preset name or TOML file.")],
-        model: Annotated[str, typer.Option("--model", help="ge | pe | both | all (all adds the 35-sector Caliendo–Parro model).")] = "both",
+        model: Annotated[Model, typer.Option("--model", help="GE, PE, both, or all (adds the 35-sector Caliendo–Parro model).")] = "both",
         sigma: Annotated[float, typer.Option("--sigma", help="Elasticity of substitution for goods (trade elasticity σ − 1).")] = 5.0,
         draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws for 5–95 % bands (0 = none).")] = 0,
-        deficits: Annotated[str, typer.Option("--deficits", help="fixed (held in world-GDP units) | removed (solve from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
+        deficits: Annotated[Deficits, typer.Option("--deficits", help="fixed (held in world-GDP units) or removed (solve from the balanced-trade equilibrium, DEK 2008).")] = "fixed",
         focus: Annotated[list[str] | None, typer.Option("--focus", callback=split, help="Economies to report first, comma-separated or repeated (default: KOR,JPN).")] = None,
         top: Annotated[int, typer.Option("--top", help="HS10 diversion gains to list per focus economy.")] = 10,
-        fmt: Annotated[str, typer.Option("--format", help="table | json | csv (per-country table).")] = "table",
-        out_path: Annotated[str | None, typer.Option("--out", help="Write to this file.")] = None) -> None:
+        fmt: Annotated[str, typer.Option("--format", help="table | json | csv (per-country table; with --out the other tables beside it).")] = "table",
+        out_path: Annotated[str | None, typer.Option("--out", help=OUT_HELP)] = None) -> None:
     """Run a scenario: effects on the focus economies (GE with bands, PE in the U.S. market),
     every economy's real income, third markets and the largest HS10 diversion gains."""
     from econsec.services import args
     from econsec.services import scenarios as svc
     from econsec.store import Store
 
-    if model not in svc.MODELS:
-        raise typer.BadParameter(f"--model must be one of {', '.join(svc.MODELS)}")
     check_output(fmt, out_path, ("table", "json", "csv"))
     c = ctx.obj
-    try:
-        svc.check_draws(draws)
+    try:  # every option checked once, before the store is opened (OptionError names it)
+        svc.RunOptions(model=model, sigma=sigma, draws=draws, deficits=deficits)
         with Store(c.config.db, read_only=True) as store:
             who = list(args.countries(store, focus or ["KOR", "JPN"], option="--focus"))
             beta = None
@@ -88,8 +96,7 @@ def run(ctx: typer.Context,
                 beta = svc.rta_coefficient(store)
             with _draw_progress(f"running {spec.name} ({model})", draws) as step:
                 res = svc.run_scenario(store, name, model=model, sigma=sigma, draws=draws,
-                                       rta_beta=beta, deficits=deficits,  # type: ignore[arg-type]
-                                       progress=step)
+                                       rta_beta=beta, deficits=deficits, progress=step)
         focus_table = res.focus(who)  # an economy no model has: one line naming those it has
         _, focus_notes = res.coverage(who)
         gains = res.diversion_gains(who, top)
@@ -108,12 +115,13 @@ def run(ctx: typer.Context,
         else:
             sys.stdout.write(text)
         return
-    if fmt == "csv":
-        text = res.countries().to_csv(index=False)
-        if out_path:
-            open(out_path, "w", encoding="utf-8").write(text)
-        else:
-            sys.stdout.write(text)
+    if fmt == "csv":  # plain CSV of every economy; the other tables and provenance beside it
+        import pandas as pd
+
+        extra = {"focus": focus_table, "focus_notes": pd.DataFrame({"note": list(focus_notes)}),
+                 **({"third_markets": res.third_markets} if res.third_markets is not None else {}),
+                 **{f"diversion_gains_{k}": v for k, v in gains.items()}}
+        emit_result(ResultView(res, res.countries(), extra), fmt="csv", out_path=out_path)
         return
     out.print(f"[bold]{res.summary()}[/bold]", highlight=False)
     emit(focus_table, as_json=False, title="effects on " + ", ".join(who))

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 
 from econsec.errors import NotFoundError, OptionError
 from econsec.store import Store
+from econsec.store.queries import reference
 
 __all__ = ["LIST_HINT", "countries", "country", "items", "members", "normalise", "pair",
            "require_rows", "split", "years"]
@@ -81,10 +82,8 @@ def years(values: str | Iterable[str | int] | None, *, option: str | None = None
 
 
 def _known(store: Store, *, groups: bool) -> tuple[frozenset[str], frozenset[str]]:
-    iso3 = frozenset(store.df("SELECT iso3 FROM countries")["iso3"])
-    grp = frozenset(store.df("SELECT DISTINCT group_code FROM country_groups")["group_code"]) \
-        if groups else frozenset()
-    return iso3, grp
+    grp = frozenset(reference.group_codes(store)) if groups else frozenset()
+    return reference.iso3_codes(store), grp
 
 
 def _unknown(store: Store, bad: Sequence[str], *, groups: bool, option: str | None) -> NotFoundError:
@@ -94,7 +93,7 @@ def _unknown(store: Store, bad: Sequence[str], *, groups: bool, option: str | No
     msg = f"unknown {what}{'s' if len(bad) > 1 else ''} {shown}"
     two = [b for b in bad if len(b) == 2]
     if two:  # an ISO2 code given where ISO3 is expected: name the ISO3 code
-        m = store.df("SELECT iso2, iso3 FROM countries WHERE iso2 IN (SELECT unnest(?))", [two])
+        m = reference.iso2_to_iso3(store, two)
         if not m.empty:
             msg += " (ISO3 expected: " + ", ".join(f"{a} is {b}" for a, b in zip(m.iso2, m.iso3, strict=True)) + ")"
     msg += f"; {LIST_HINT}" + (f"; {GROUP_HINT}" if groups else "")
@@ -169,8 +168,7 @@ def members(store: Store, codes: str | Iterable[str] | None, *,
     want = countries(store, codes, groups=True, option=option)
     if not want:
         return ()
-    g = store.df("SELECT group_code, iso3 FROM country_groups WHERE group_code IN (SELECT unnest(?)) "
-                 "ORDER BY group_code, iso3", [list(want)])
+    g = reference.group_members(store, want)
     by_group = g.groupby("group_code")["iso3"].apply(list).to_dict()
     out: dict[str, None] = {}
     for c in want:

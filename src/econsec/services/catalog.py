@@ -13,10 +13,12 @@ from econsec.lake import LakeOutcome, SparkLake
 from econsec.settings import Config
 from econsec.sources import registry
 from econsec.sources.base import Source
-from econsec.store import DATA_TABLES, IngestOutcome, Store, ingest
+from econsec.store import IngestOutcome, Store, ingest
 from econsec.store.ingest import Progress
+from econsec.store.queries import catalog as q
+from econsec.store.queries import reference
 
-__all__ = ["ENGINES", "catalog", "default_lake", "plan", "run_ingest", "run_spark_ingest", "run_sql"]
+__all__ = ["ENGINES", "catalog", "countries", "default_lake", "plan", "run_ingest", "run_spark_ingest", "run_sql"]
 
 #: Ingest engines: embedded DuckDB (default) or Spark into a Parquet lake (BACI).
 ENGINES = ("duckdb", "spark")
@@ -107,38 +109,17 @@ def run_spark_ingest(config: Config, source: str, path: str | Path | None = None
         return lake_out, the_lake.register(s, source, force=force, progress=progress)
 
 
-def _coverage(store: Store) -> pd.DataFrame:
-    """Per source: tables, first and last year found in any table with a year or period."""
-    parts = []
-    for table in DATA_TABLES:
-        cols = store.columns(table)
-        if "year" in cols:
-            span = "min(year), max(year)"
-        elif "period" in cols:
-            span = "min(year(period)), max(year(period))"
-        elif "effective_date" in cols:
-            span = "min(year(effective_date)), max(year(effective_date))"
-        else:
-            span = "NULL::INTEGER, NULL::INTEGER"
-        parts.append(f"SELECT source, '{table}' AS tbl, count(*) AS n, {span} FROM \"{table}\" GROUP BY source")
-    df = store.df(" UNION ALL ".join(parts))
-    df.columns = ["source", "tbl", "rows", "first_year", "last_year"]
-    return df
-
-
 def catalog(store: Store) -> pd.DataFrame:
     """One row per ingested source: title, vintage, files, rows read and written, sha256, coverage.
 
     ``sha256`` is the SHA-256 of the sorted per-file digests (one fingerprint per source); the
     per-file digests are in ``ingest_log``.
     """
-    log = store.df("""SELECT source, dataset, file, sha256, bytes, rows_read, vintage, ingested_at,
-                             econsec_version
-                      FROM ingest_log WHERE superseded_by IS NULL ORDER BY source, file""")
+    log = q.current_files(store)
     if log.empty:
         return pd.DataFrame(columns=["source", "dataset", "vintage", "files", "rows_read", "rows",
                                      "sha256", "coverage", "tables", "ingested_at"])
-    cov = _coverage(store)
+    cov = q.coverage(store)
     cov = cov[cov["rows"] > 0]
     rows = []
     for src, g in log.groupby("source", sort=True):
@@ -158,6 +139,12 @@ def catalog(store: Store) -> pd.DataFrame:
             "ingested_at": str(g["ingested_at"].max()),
         })
     return pd.DataFrame(rows)
+
+
+def countries(store: Store) -> pd.DataFrame:
+    """Every country the store knows (view ``country_catalog``): ISO3, name, codes per scheme,
+    group memberships, by ISO3."""
+    return reference.country_catalog(store)
 
 
 def run_sql(config: Config, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:

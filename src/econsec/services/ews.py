@@ -21,26 +21,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from econsec.analytics.ews import watchlist as wl
 from econsec.analytics.ews.backtest import BacktestResult, run_backtest
-from econsec.analytics.ews.panel import (
-    MonthlyPanel,
-    evaluate,
-    load_panel,
-    month_index,
-    store_inputs,
-)
-from econsec.analytics.ews.scoring import LEVELS, VALUE_SIGNALS, ScoringRules, explain
-from econsec.errors import EconsecError
+from econsec.analytics.ews.data import load_monthly_panel, store_inputs
+from econsec.analytics.ews.panel import MonthlyPanel, evaluate, month_index
+from econsec.analytics.ews.scoring import LEVELS, ScoringRules, explain
+from econsec.errors import ConflictError, EconsecError, NotFoundError, check_choice, choices
 from econsec.services.notify import Delivery, post_webhook, send_smtp
 from econsec.store import Store
+from econsec.store.queries import ews as q
 
 Status = Literal["new", "acknowledged", "confirmed", "no_impact", "resolved"]
-STATUSES: tuple[Status, ...] = ("new", "acknowledged", "confirmed", "no_impact", "resolved")
+STATUSES: tuple[Status, ...] = choices(Status)
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "new": ("acknowledged", "confirmed", "no_impact", "resolved"),
     "acknowledged": ("confirmed", "no_impact", "resolved"),
@@ -78,42 +73,29 @@ class ScanResult:
                 f"{len(self.created)} new alerts, {len(self.updated)} updated{kept}")
 
 
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    row = con.execute(sql).fetchone()
-    return int(row[0]) if row is not None else 0
-
-
 # -- watchlists ------------------------------------------------------------------------------
 def generate_watchlist(store: Store, source: str, *, importers: list[str] | None = None,
                        min_share: float = 0.5) -> pd.DataFrame:
     """Generate and upsert the watchlist of ``source`` (manual entries are kept)."""
-    g = wl.generate(load_panel(store, source), min_share=min_share, importers=importers)
+    g = wl.generate(load_monthly_panel(store, source), min_share=min_share, importers=importers)
     g["added_at"] = datetime.now()
     with store.transaction() as con:
-        con.register("_g", g)
-        con.execute("""INSERT INTO ews_watchlist SELECT importer, classification, product, grade,
-                       frequency, 'generated', top_supplier, top_share, NULL, added_at FROM _g
-                       ON CONFLICT DO NOTHING""")
-        con.unregister("_g")
+        q.add_generated_watches(con, g)
     return g
 
 
 def add_watch(store: Store, importer: str, classification: str, product: str, *, grade: str = "B",
               note: str | None = None) -> None:
     """Add (or replace) a manual watchlist entry."""
-    if grade not in wl.FREQUENCY:
-        raise EwsError(f"grade must be one of {', '.join(wl.FREQUENCY)}, got {grade!r}")
+    check_choice(grade, wl.FREQUENCY, option="grade")
     with store.transaction() as con:
-        con.execute("DELETE FROM ews_watchlist WHERE importer=? AND classification=? AND product=?",
-                    [importer, classification, product])
-        con.execute("INSERT INTO ews_watchlist VALUES (?, ?, ?, ?, ?, 'manual', NULL, NULL, ?, ?)",
-                    [importer, classification, product, grade, wl.FREQUENCY[grade], note,
-                     datetime.now()])
+        q.put_manual_watch(con, importer, classification, product, grade=grade,
+                           frequency=wl.FREQUENCY[grade], note=note, added_at=datetime.now())
 
 
 def watchlist(store: Store, importer: str | None = None) -> pd.DataFrame:
-    sql = "SELECT * FROM ews_watchlist" + (" WHERE importer = ?" if importer else "")
-    return store.df(sql + " ORDER BY importer, grade, product", [importer] if importer else [])
+    """Watched items (all, or of ``importer``), by importer, grade and product."""
+    return q.watchlist(store, importer or None)
 
 
 # -- scan ------------------------------------------------------------------------------------
@@ -136,97 +118,138 @@ def scan(store: Store, source: str, *, as_of: str | None = None, rules: ScoringR
     With ``pair=(A, B)`` only A's items are scanned and each alert carries cover options from B.
     After the commit, pending alerts go to ``webhook`` and, with ``smtp=(host, port)`` and
     ``mail_to``, by e-mail (:func:`notify_pending_smtp`).
+
+    Four steps: load (:func:`_scan_load`), score (:func:`_scan_score`), persist in one
+    transaction (:func:`_scan_persist`), notify after the commit.
     """
     rules = rules or ScoringRules()
     now = now or datetime.now()
+    work = _scan_load(store, source, as_of=as_of, pair=pair, panel=panel, all_items=all_items)
+    scores = _scan_score(store, work.checked, rules)
+    created, updated, kept = _scan_persist(store, source, work, scores, rules, pair=pair, now=now,
+                                           progress=progress)
+    deliveries = notify_pending(store, webhook) if webhook else []
+    if smtp is not None and mail_to:
+        deliveries += notify_pending_smtp(store, smtp[0], smtp[1], mail_to, sender=mail_from)
+    p, n_scope = work.checked, int(work.scope.sum())
+    return ScanResult(f"{work.month:%Y-%m}", source, p.vintage, n_scope, created, updated,
+                      alerts(store), deliveries, due=int(work.due.sum()), checked=len(p.items),
+                      skipped=n_scope - len(p.items), forced=all_items, kept=kept)
+
+
+@dataclass(frozen=True)
+class _ScanWork:
+    """What a scan reads (:func:`_scan_load`): the panel of every watched item up to the as-of
+    month, which items are in scope and due, and the sub-panel of the items checked."""
+
+    known: MonthlyPanel        # every item, months up to as_of
+    scope: np.ndarray          # bool per item of ``known``: in scope (A's items in joint mode)
+    due: np.ndarray            # bool per item: in scope and due by its grade's frequency
+    rows: np.ndarray           # positions in ``known`` of the items checked
+    checked: MonthlyPanel      # the items checked, months up to as_of
+
+    @property
+    def month(self) -> pd.Timestamp:
+        return self.known.months[-1]
+
+
+@dataclass(frozen=True)
+class _ScanScores:
+    """Signals, score and level codes of the checked items (``item × month``); ``hit``: rows
+    whose as-of month raises an alert (level above none)."""
+
+    signals: dict[str, np.ndarray]
+    score: np.ndarray
+    level: np.ndarray
+    hit: np.ndarray
+
+
+def _scan_load(store: Store, source: str, *, as_of: str | None, pair: tuple[str, str] | None,
+               panel: MonthlyPanel | None, all_items: bool) -> _ScanWork:
+    """Load: the watchlist's monthly panel up to ``as_of``, the items in scope, due and checked."""
     wlist = watchlist(store)
-    full = panel or load_panel(store, source, items=wlist if len(wlist) else None)
+    full = panel or load_monthly_panel(store, source, items=wlist if len(wlist) else None)
     if full.total.size == 0:
         raise EwsError(f"no monthly import data for the watchlist in source {source!r}")
     t = full.total.shape[1] - 1 if as_of is None else month_index(full, as_of)
-    month = full.months[t]
+    known = full.upto(t)
     scope = np.ones(len(full.items), dtype=bool)
     if pair is not None:
         scope = full.items.importer.to_numpy() == pair[0]
-    is_due = scope & _due(store, full, source, month, wlist)
-    check = scope if all_items else is_due
-    rows = np.flatnonzero(check)
-    p = full.select(rows).upto(t)
-    if len(p.items):
-        g, pr = store_inputs(store)
-        ev = store.df('SELECT importer, partner, classification, product, start, "end", severity FROM ews_events')
-        sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=ev, last=max(rules.n, 1))
-        hit = np.flatnonzero(lv[:, -1] > 0)
-    else:
-        hit = np.zeros(0, dtype=int)
-    month = p.months[-1]
+    is_due = scope & _due(store, full, source, full.months[t], wlist)
+    rows = np.flatnonzero(scope if all_items else is_due)
+    return _ScanWork(known, scope, is_due, rows, known.select(rows))
+
+
+def _scan_score(store: Store, p: MonthlyPanel, rules: ScoringRules) -> _ScanScores:
+    """Score: every signal of the checked items (with GPRC, prices and policy events)."""
+    if not len(p.items):
+        empty = np.zeros((0, len(p.months)))
+        return _ScanScores({}, empty, empty.astype(int), np.zeros(0, dtype=int))
+    g, pr = store_inputs(store)
+    sig, sc, lv = evaluate(p, rules, gprc=g, prices=pr, events=q.event_inputs(store),
+                           last=max(rules.n, 1))
+    return _ScanScores(sig, sc, lv, np.flatnonzero(lv[:, -1] > 0))
+
+
+def _scan_persist(store: Store, source: str, work: _ScanWork, scores: _ScanScores,
+                  rules: ScoringRules, *,
+                  pair: tuple[str, str] | None, now: datetime,
+                  progress: Callable[[str], None] | None) -> tuple[list[int], list[int], list[int]]:
+    """Persist, in one transaction: the checks first (a scan killed while writing alerts must
+    leave them unwritten too), then each alerting item's alert, by :func:`_episode_action`.
+    Returns the alert ids created, updated and kept."""
+    p, month = work.checked, work.month
     created: list[int] = []
     updated: list[int] = []
     kept: list[int] = []
     checked = p.items[["importer", "classification", "product"]].assign(
         source=source, last_checked=month.date(), checked_at=now)
     with store.transaction() as con:
-        # checks first: a scan killed while writing alerts must leave them unwritten too
-        con.register("_chk", checked)
-        con.execute("""CREATE TEMP TABLE _new_checks AS
-                       SELECT k.importer, k.classification, k.product, k.source,
-                              greatest(k.last_checked, coalesce(c.last_checked, k.last_checked)) AS last_checked,
-                              k.checked_at
-                       FROM _chk k LEFT JOIN ews_checks c USING (importer, classification, product, source)""")
-        con.execute("""DELETE FROM ews_checks USING _chk k WHERE ews_checks.importer = k.importer
-                       AND ews_checks.classification = k.classification
-                       AND ews_checks.product = k.product AND ews_checks.source = k.source""")
-        con.execute("INSERT INTO ews_checks SELECT * FROM _new_checks")
-        con.execute("DROP TABLE _new_checks")
-        con.unregister("_chk")
+        q.record_checks(con, checked)
         if progress is not None:
             progress("checks")
         open_: dict[tuple[str, str, str], list[tuple[int, pd.Timestamp, pd.Timestamp]]] = {}
         was: dict[int, tuple[str, str]] = {}
-        for aid, imp, cls, prod, key, last, old, status in con.execute(
-                "SELECT alert_id, importer, classification, product, dedup_key, as_of, level, status "
-                "FROM ews_alerts WHERE status <> 'resolved'").fetchall():
-            open_.setdefault((imp, cls, prod), []).append(
-                (int(aid), pd.Timestamp(key.rsplit("|", 1)[1] + "-01"), pd.Timestamp(last)))
-            was[int(aid)] = (old, status)
-        next_id = _scalar(con, "SELECT coalesce(max(alert_id), 0) FROM ews_alerts") + 1
-        for i in hit:
+        for a in q.open_alerts(con).itertuples(index=False):
+            open_.setdefault((a.importer, a.classification, a.product), []).append(
+                (int(a.alert_id), pd.Timestamp(a.dedup_key.rsplit("|", 1)[1] + "-01"),
+                 pd.Timestamp(a.as_of)))
+            was[int(a.alert_id)] = (a.level, a.status)
+        next_id = q.next_alert_id(con)
+        for i in scores.hit:
             imp, cls, prod = (str(x) for x in p.items.iloc[i][["importer", "classification", "product"]])
             action, aid = _episode_action(open_.get((imp, cls, prod), []), month)
             if action == "keep":
                 kept.append(aid)
                 continue
-            level = LEVELS[int(lv[i, -1])]   # the level of this month's score, never a past one
-            why = json.dumps(explain(sig, (int(i), -1), rules))
-            cover = json.dumps(cover_options(full.upto(t), int(rows[i]), pair[1], store)) if pair else None
+            level = LEVELS[int(scores.level[i, -1])]   # the level of this month's score, never a past one
+            score = float(scores.score[i, -1])
+            why = json.dumps(explain(scores.signals, (int(i), -1), rules))
+            cover = (json.dumps(cover_options(work.known, int(work.rows[i]), pair[1], store))
+                     if pair else None)
             if action == "update":
-                con.execute("""UPDATE ews_alerts SET level=?, score=?, signals=?, cover=coalesce(?, cover),
-                               as_of=?, last_seen=? WHERE alert_id=?""",
-                            [level, float(sc[i, -1]), why, cover, month.date(), now, aid])
+                q.update_alert(con, aid, level=level, score=score, signals=why, cover=cover,
+                               as_of=month.date(), seen=now)
                 old, status = was[aid]
                 if old != level:   # the row holds the latest month's level; the history keeps the path
-                    con.execute("INSERT INTO ews_alert_history VALUES (?, ?, ?, ?, ?)",
-                                [aid, now, status, status, f"level {old} → {level}: scan as of "
-                                 f"{month:%Y-%m}, score {sc[i, -1]:.1f}"])
+                    q.add_history(con, aid, at=now, from_status=status, to_status=status,
+                                  note=f"level {old} → {level}: scan as of {month:%Y-%m}, "
+                                       f"score {score:.1f}")
                 updated.append(aid)
             else:
                 aid = next_id
                 next_id += 1
-                con.execute("INSERT INTO ews_alerts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,'new')",
-                            [aid, f"{imp}|{cls}|{prod}|{month:%Y-%m}", imp, cls, prod, level,
-                             float(sc[i, -1]), why, cover, source, p.vintage, month.date(), now, now])
-                con.execute("INSERT INTO ews_alert_history VALUES (?, ?, NULL, 'new', ?)",
-                            [aid, now, f"scan as of {month:%Y-%m}, score {sc[i, -1]:.1f}"])
+                q.insert_alert(con, aid, dedup_key=f"{imp}|{cls}|{prod}|{month:%Y-%m}", importer=imp,
+                               classification=cls, product=prod, level=level, score=score,
+                               signals=why, cover=cover, source=source, vintage=p.vintage,
+                               as_of=month.date(), seen=now)
+                q.add_history(con, aid, at=now, from_status=None, to_status="new",
+                              note=f"scan as of {month:%Y-%m}, score {score:.1f}")
                 created.append(aid)
             if progress is not None:
                 progress("writing")
-    deliveries = notify_pending(store, webhook) if webhook else []
-    if smtp is not None and mail_to:
-        deliveries += notify_pending_smtp(store, smtp[0], smtp[1], mail_to, sender=mail_from)
-    n_scope = int(scope.sum())
-    return ScanResult(f"{month:%Y-%m}", source, p.vintage, n_scope, created, updated,
-                      alerts(store), deliveries, due=int(is_due.sum()), checked=len(p.items),
-                      skipped=n_scope - len(p.items), forced=all_items, kept=kept)
+    return created, updated, kept
 
 
 def _episode_action(episodes: Sequence[tuple[int, pd.Timestamp, pd.Timestamp]],
@@ -256,8 +279,7 @@ def _due(store: Store, panel: MonthlyPanel, source: str, month: pd.Timestamp,
     Items in the panel but not on the watchlist (a panel passed in) are checked monthly.
     """
     keys = ["importer", "classification", "product"]
-    last = store.df("SELECT importer, classification, product, last_checked FROM ews_checks "
-                    "WHERE source = ?", [source])
+    last = q.last_checks(store, source)
     it = panel.items[keys].merge(last, on=keys, how="left").merge(
         wlist[[*keys, "frequency"]] if len(wlist) else pd.DataFrame(columns=[*keys, "frequency"]),
         on=keys, how="left")
@@ -278,19 +300,15 @@ def cover_options(p: MonthlyPanel, i: int, partner: str, store: Store, months: i
     order = np.argsort(-own)[:5]
     others = [{"supplier": p.partners[k], "share": round(float(own[k] / tot), 4)}
               for k in order if own[k] > 0 and tot > 0]
-    watched = store.df("SELECT count(*) AS n FROM ews_watchlist WHERE importer=? AND classification=? "
-                       "AND product=?", [partner, str(it.classification.iloc[i]),
-                                         str(it["product"].iloc[i])]).n.iloc[0]
+    watched = q.is_watched(store, partner, str(it.classification.iloc[i]), str(it["product"].iloc[i]))
     return {"partner": partner, "partner_supply_last_12m": b_supply, "suppliers": others,
             "partner_watches_item": bool(watched), "units": f"{p.source} value units"}
 
 
 # -- alerts ------------------------------------------------------------------------------------
 def alerts(store: Store, status: str | None = None) -> pd.DataFrame:
-    sql = ("SELECT alert_id, importer, classification, product, level, round(score, 1) AS score, "
-           "status, as_of, signals, dedup_key FROM ews_alerts")
-    return store.df(sql + (" WHERE status = ?" if status else "") + " ORDER BY alert_id",
-                    [status] if status else [])
+    """Alerts (all, or with ``status``) by id."""
+    return q.alerts(store, status or None)
 
 
 def alerts_explained(store: Store, importers: Sequence[str] | None = None,
@@ -302,18 +320,15 @@ def alerts_explained(store: Store, importers: Sequence[str] | None = None,
     cover_supply_12m (the partner's supply of the item over the 12 months to as_of, in
     ``units``, the source's currency), cover_share (its share among the item's suppliers), partner_watches.
     """
-    df = store.df("""SELECT a.alert_id, a.importer, a.classification, a.product, a.as_of, a.score,
-                            a.level, a.status, a.signals, a.cover, u.units
-                     FROM ews_alerts a LEFT JOIN (
-                         SELECT source, string_agg(DISTINCT currency, '/') AS units FROM trade_flows
-                         WHERE month IS NOT NULL GROUP BY source) u USING (source)
-                     ORDER BY a.score DESC, a.alert_id""")
+    df = q.alerts_with_units(store)
     if importers is not None:
         df = df[df["importer"].isin(list(importers))]
     if open_only:
         df = df[df["status"] != "resolved"]
-    sig = df["signals"].map(lambda j: sorted(json.loads(j) if j else [], key=lambda x: -x["points"]))
-    cov = df["cover"].map(lambda j: json.loads(j) if j else {})
+    # a column with stored and NULL JSON comes back with NaN for NULL: only text is JSON
+    sig = df["signals"].map(lambda j: sorted(json.loads(j) if isinstance(j, str) and j else [],
+                                             key=lambda x: -x["points"]))
+    cov = df["cover"].map(lambda j: json.loads(j) if isinstance(j, str) and j else {})
     out = df.drop(columns=["signals", "cover"]).assign(
         as_of=pd.to_datetime(df["as_of"]).dt.strftime("%Y-%m"),
         drivers=sig.map(lambda xs: "; ".join(f"{x['signal']} {x['value']:.3g} ({x['points']:.1f})"
@@ -328,37 +343,47 @@ def alerts_explained(store: Store, importers: Sequence[str] | None = None,
 
 def transition(store: Store, alert_id: int, to: str, note: str | None = None) -> None:
     """Move an alert along its lifecycle (see :data:`TRANSITIONS`), recording the history."""
-    if to not in STATUSES:
-        raise EwsError(f"status must be one of {', '.join(STATUSES)}, got {to!r}")
+    check_choice(to, Status, option="status")
     with store.transaction() as con:
-        row = con.execute("SELECT status FROM ews_alerts WHERE alert_id = ?", [alert_id]).fetchone()
-        if row is None:
-            raise EwsError(f"no alert {alert_id}")
-        if to not in TRANSITIONS[row[0]]:
-            raise EwsError(f"alert {alert_id} is {row[0]}: it can go to "
-                           f"{', '.join(TRANSITIONS[row[0]]) or 'nothing (closed)'}, not {to}")
-        con.execute("UPDATE ews_alerts SET status = ? WHERE alert_id = ?", [to, alert_id])
-        con.execute("INSERT INTO ews_alert_history VALUES (?, ?, ?, ?, ?)",
-                    [alert_id, datetime.now(), row[0], to, note])
+        was = q.alert_status(con, alert_id)
+        if was is None:
+            raise NotFoundError(f"no alert {alert_id}")
+        if to not in TRANSITIONS[was]:
+            raise ConflictError(f"alert {alert_id} is {was}: it can go to "
+                                f"{', '.join(TRANSITIONS[was]) or 'nothing (closed)'}, not {to}")
+        q.set_alert_status(con, alert_id, to)
+        q.add_history(con, alert_id, at=datetime.now(), from_status=was, to_status=to, note=note)
+
+
+def alert(store: Store, alert_id: int) -> pd.DataFrame:
+    """Every column of alert ``alert_id`` (NotFoundError when there is none)."""
+    row = q.alert(store, alert_id)
+    if row.empty:
+        raise NotFoundError(f"no alert {alert_id}")
+    return row
 
 
 def history(store: Store, alert_id: int) -> pd.DataFrame:
-    return store.df("SELECT * FROM ews_alert_history WHERE alert_id = ? ORDER BY changed_at", [alert_id])
+    """The status changes of alert ``alert_id``, oldest first."""
+    return q.history(store, alert_id)
+
+
+def alerts_provenance(store: Store) -> pd.DataFrame:
+    """Per source and vintage of the alerts: the latest data month and how many alerts."""
+    return q.alerts_by_source(store)
 
 
 def notify_pending(store: Store, webhook: str, **kw: float) -> list[Delivery]:
     """POST every alert without a successful webhook delivery; log each outcome."""
-    todo = store.df("""SELECT a.* FROM ews_alerts a WHERE NOT EXISTS (SELECT 1 FROM ews_notifications n
-                       WHERE n.alert_id = a.alert_id AND n.channel = 'webhook' AND n.ok)
-                       ORDER BY alert_id""")
+    todo = q.undelivered(store, "webhook")
     out = []
     for r in todo.to_dict(orient="records"):
         payload = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
         payload["signals"] = json.loads(str(r["signals"]))
         d = post_webhook(webhook, payload, **kw)  # type: ignore[arg-type]
         with store.transaction() as con:
-            con.execute("INSERT INTO ews_notifications VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [int(r["alert_id"]), d.channel, d.target, datetime.now(), d.attempts, d.ok, d.detail])
+            q.record_delivery(con, int(r["alert_id"]), channel=d.channel, target=d.target,
+                              at=datetime.now(), attempts=d.attempts, ok=d.ok, detail=d.detail)
         out.append(d)
     return out
 
@@ -371,9 +396,7 @@ def notify_pending_smtp(store: Store, host: str, port: int, to: list[str], *,
     (signal, value, points). Delivered alerts are not sent again.
     """
     target = ",".join(to)
-    todo = store.df("""SELECT a.* FROM ews_alerts a WHERE NOT EXISTS (SELECT 1 FROM ews_notifications n
-                       WHERE n.alert_id = a.alert_id AND n.channel = 'smtp' AND n.target = ? AND n.ok)
-                       ORDER BY alert_id""", [target])
+    todo = q.undelivered(store, "smtp", target)
     out = []
     for r in todo.to_dict(orient="records"):
         why = json.loads(str(r["signals"]))
@@ -385,8 +408,8 @@ def notify_pending_smtp(store: Store, host: str, port: int, to: list[str], *,
         d = send_smtp(host, port, sender, to, f"[econsec EWS] {r['level']}: {item} "
                       f"(score {float(r['score']):.1f})", text)
         with store.transaction() as con:
-            con.execute("INSERT INTO ews_notifications VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [int(r["alert_id"]), d.channel, d.target, datetime.now(), d.attempts, d.ok, d.detail])
+            q.record_delivery(con, int(r["alert_id"]), channel=d.channel, target=d.target,
+                              at=datetime.now(), attempts=d.attempts, ok=d.ok, detail=d.detail)
         out.append(d)
     return out
 
@@ -403,20 +426,17 @@ def add_event(store: Store, importer: str, start: str, description: str, *, seve
     if end is not None and pd.Timestamp(end) < pd.Timestamp(start):
         raise EwsError(f"event end {end} is before its start {start}")
     with store.transaction() as con:
-        eid = _scalar(con, "SELECT coalesce(max(event_id), 0) + 1 FROM ews_events")
-        con.execute("""INSERT INTO ews_events (event_id, importer, classification, product, start, "end",
-                       severity, description, reference, partner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [eid, importer, classification, product, pd.Timestamp(start).date(),
-                     pd.Timestamp(end).date() if end else None, severity, description, reference, partner])
+        eid = q.last_event_id(con) + 1
+        q.insert_event(con, eid, importer=importer, start=pd.Timestamp(start).date(),
+                       severity=severity, description=description,
+                       end=pd.Timestamp(end).date() if end else None, classification=classification,
+                       product=product, reference=reference, partner=partner)
     return eid
 
 
 def events(store: Store, importer: str | None = None) -> pd.DataFrame:
     """Stored policy events (optionally of one importer)."""
-    sql = ('SELECT event_id, importer, partner, classification, product, start, "end", severity, '
-           "description, reference FROM ews_events")
-    return store.df(sql + (" WHERE importer = ?" if importer else "") + " ORDER BY event_id",
-                    [importer] if importer else [])
+    return q.events(store, importer or None)
 
 
 #: Severity (z-units) of a tariff measure per percentage point of additional duty: 10 pp ≈ 1 z.
@@ -437,10 +457,7 @@ def events_from_preset(store: Store, name: str, *, start: str | None = None) -> 
     from econsec.analytics.scenarios import load_preset
     from econsec.analytics.scenarios.shocks import expand
 
-    try:
-        spec = load_preset(name)
-    except (KeyError, ValueError, EconsecError) as e:
-        raise EwsError(str(e)) from e
+    spec = load_preset(name)  # an unknown name is a NotFoundError listing the presets
     ms = [(m, False) for m in spec.measures]
     if spec.retaliation.mode == "proportional":
         ms += [(m, True) for m in spec.measures]
@@ -466,12 +483,12 @@ def events_from_preset(store: Store, name: str, *, start: str | None = None) -> 
                              f"[preset {name}] {what}{' HS ' + prod if prod else ''}",
                              f"preset {name}: {', '.join(m.source)}"))
     with store.transaction() as con:   # one transaction: replace the preset's events
-        con.execute("DELETE FROM ews_events WHERE reference LIKE ?", [f"preset {name}: %"])
-        eid = _scalar(con, "SELECT coalesce(max(event_id), 0) FROM ews_events")
+        q.delete_events_by_reference(con, f"preset {name}: ")
+        eid = q.last_event_id(con)
         for k, (imp, partner, prod, when, sev, desc, ref) in enumerate(rows, start=1):
-            con.execute("""INSERT INTO ews_events (event_id, importer, partner, product, start, severity,
-                           description, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                        [eid + k, imp, partner, prod, pd.Timestamp(when).date(), sev, desc, ref])
+            q.insert_event(con, eid + k, importer=imp, partner=partner, product=prod,
+                           start=pd.Timestamp(when).date(), severity=sev, description=desc,
+                           reference=ref)
     ev = events(store)
     return ev[ev.reference.fillna("").str.startswith(f"preset {name}: ")].reset_index(drop=True)
 
@@ -503,13 +520,8 @@ def watchlist_from_screens(store: Store, importer: str, *, year: int, source: st
     g["added_at"] = datetime.now()
     with store.transaction() as con:
         if replace:
-            con.execute("DELETE FROM ews_watchlist WHERE importer = ? AND classification = 'HS' "
-                        "AND origin = 'generated'", [importer])
-        con.register("_g", g)
-        con.execute("""INSERT INTO ews_watchlist SELECT importer, classification, product, grade,
-                       frequency, 'generated', top_supplier, top_share, note, added_at FROM _g
-                       ON CONFLICT DO NOTHING""")
-        con.unregister("_g")
+            q.delete_generated_watches(con, importer, "HS")
+        q.add_generated_watches(con, g)
     return g.reset_index(drop=True)
 
 
@@ -519,8 +531,7 @@ def rules_for(value_signal: str | None = None) -> ScoringRules:
     r = ScoringRules()
     if value_signal is None:
         return r
-    if value_signal not in VALUE_SIGNALS:
-        raise EwsError(f"value signal must be one of {', '.join(VALUE_SIGNALS)}, got {value_signal!r}")
+    # a str from an interface: with_value_signal checks it (OptionError naming the allowed values)
     return r.with_value_signal(value_signal)  # type: ignore[arg-type]
 
 
@@ -528,8 +539,8 @@ def backtest(store: Store, sources: tuple[str, ...] = ("japan_customs", "china_m
              rules: ScoringRules | None = None) -> BacktestResult:
     """Run :func:`econsec.analytics.ews.backtest.run_backtest` on the store's monthly trade
     (``rules``: the base rules whose warning threshold and k-of-n the backtest tunes)."""
-    have = set(store.df("SELECT DISTINCT source FROM trade_flows WHERE month IS NOT NULL").source)
-    panels = {s: load_panel(store, s) for s in sources if s in have}
+    have = q.monthly_sources(store)
+    panels = {s: load_monthly_panel(store, s) for s in sources if s in have}
     if not panels:
         raise EwsError(f"none of {', '.join(sources)} is in the store: ingest them first")
     g, pr = store_inputs(store)

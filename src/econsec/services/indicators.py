@@ -35,6 +35,9 @@ from econsec.analytics.indicators.panel import TradePanel
 from econsec.analytics.indicators.results import IndicatorResult
 from econsec.errors import NotFoundError, OptionError
 from econsec.store import Store
+from econsec.store.queries import catalog as provenance
+from econsec.store.queries import indicators as q
+from econsec.store.queries import reference
 
 DEFAULT_SOURCE = "comtrade_hs2"
 DEFAULT_THRESHOLDS = sc.Thresholds()
@@ -90,13 +93,13 @@ def _history(store: Store, source: str, year: int, n: int) -> list[TradePanel]:
 
 def year_or_latest(store: Store, source: str, year: int | None) -> int:
     """``year``, or the latest complete year with product-level trade in ``source`` (a year the
-    source publishes only in part is skipped; KeyError if there is none)."""
+    source publishes only in part is skipped; NotFoundError if there is none)."""
     if year is not None:
         return year
     part = partial_years(store, source)
     years = [y for y in source_years(store, source) if y not in part]
     if not years:
-        raise KeyError(f"source {source!r} has no complete year of product-level trade in the store")
+        raise NotFoundError(f"source {source!r} has no complete year of product-level trade in the store")
     return years[-1]
 
 
@@ -104,9 +107,7 @@ def describe_products(store: Store, frame: pd.DataFrame, column: str = "product"
     """Add a ``description`` column from the HS2017 (else HS1992, HS2022) descriptions in the store."""
     if column not in frame or frame.empty:
         return frame
-    d = store.df("""SELECT code, first(description ORDER BY CASE classification WHEN 'HS2017' THEN 0
-                        WHEN 'HS1992' THEN 1 ELSE 2 END) AS description
-                    FROM products WHERE classification IN ('HS2017', 'HS1992', 'HS2022') GROUP BY code""")
+    d = q.hs_descriptions(store)
     desc = pd.Series(d["description"].to_numpy(), index=d["code"].to_numpy())
     out = frame.copy()
     pos = out.columns.get_loc(column) + 1
@@ -121,9 +122,13 @@ def _coverage(panel: TradePanel, extra: Sequence[str] = ()) -> tuple[str, ...]:
 def _panel_coverage(store: Store, panel: TradePanel) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """Coverage of every economy of ``panel`` (``coverage.panel_coverage``), the benchmark totals
     it used and a note naming them with their vintages."""
-    bench = benchmark_totals(store, [] if panel.complete else [panel.year], exclude=panel.source)
+    usd = panel.unit == "USD"   # totals in another unit cannot be set against USD benchmarks
+    bench = benchmark_totals(store, [panel.year] if usd and not panel.complete else [],
+                             exclude=panel.source)
     note = ("a closed input–output world: every economy's trade is complete by construction" if panel.complete
-            else _bench_note(store, bench, panel.source, [panel.year]))
+            else _bench_note(store, bench, panel.source, [panel.year]) if usd
+            else f"no coverage measured: values are in {panel.unit!r}, not USD, so no independent "
+                 "total can check them (coverage unknown for every economy)")
     return cv.panel_coverage(panel, bench), bench, note
 
 
@@ -181,7 +186,7 @@ def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JP
     frames, cov, vint, cls = [], [], "", ""
     years = source_years(store, source)
     if not years:
-        raise KeyError(f"source {source!r} has no product-level trade in the store")
+        raise NotFoundError(f"source {source!r} has no product-level trade in the store")
     for y in years:
         panel = load_panel(store, source, y)
         conc = cc.concentration(panel)
@@ -211,9 +216,9 @@ def bloc_members(store: Store, spec: str) -> list[str]:
         if not codes:
             raise OptionError("bloc members: give a group code (e.g. EU27) or comma-separated ISO3 codes")
         return codes
-    g = store.df("SELECT iso3 FROM country_groups WHERE group_code = ? ORDER BY iso3", [codes[0]])
+    g = reference.group_members(store, [codes[0]])
     if g.empty:
-        known = store.df("SELECT DISTINCT group_code FROM country_groups ORDER BY 1")["group_code"]
+        known = reference.group_codes(store)
         raise NotFoundError(f"unknown bloc {spec!r}: give one of the groups {', '.join(known)} "
                             "or comma-separated ISO3 members")
     return list(g["iso3"])
@@ -238,8 +243,8 @@ def critical_items(store: Store, country: str, *, year: int, source: str = DEFAU
     rule = cv.CoverageRule(min_coverage)
     base = load_panel(store, source, year)
     if not bloc and country not in base.countries:
-        groups = store.df("SELECT DISTINCT group_code FROM country_groups")["group_code"]
-        hint = f" ({country} is a group: pass the bloc's members)" if country in set(groups) else ""
+        groups = reference.group_codes(store)
+        hint = f" ({country} is a group: pass the bloc's members)" if country in groups else ""
         raise NotFoundError(f"{country} is not in the {source} panel for {year}{hint}")
     cov_notes = _importer_coverage(store, base, [country] if not bloc else list(bloc), rule,
                                    bloc=country if bloc else None)
@@ -344,15 +349,26 @@ def competitiveness(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
     Exporters are ranked, and ECI/PCI computed, only over exporters whose export basket is
     complete: a World total in the source, or export coverage ≥ ``min_coverage`` (``coverage``
     module; 0: every exporter, and the notes say the result is biased). ``country`` below the rule
-    is refused (OptionError) unless ``min_coverage`` is 0.
+    is refused (OptionError) unless ``min_coverage`` is 0, and so is a ranking no exporter passes
+    (e.g. a source with no independent total for the year, or values not in USD).
+
+    A source with exports to the World only (no bilateral flows, e.g. ``sitc2_toy``) works: RCA,
+    ECI and export power need world exports only; imports, trade specialisation and the
+    competitive-and-dependent table are then empty. A source without USD values (``sitc2_toy``)
+    is read in its own unit: level columns lose their ``_usd`` suffix and the notes give the unit.
     """
     rule = cv.CoverageRule(min_coverage)
-    panel = load_panel(store, source, year)
+    panel = load_panel(store, source, year, bilateral=False)
     cov, bench, bench_note = _panel_coverage(store, panel)
     scope = cv.complexity_scope(cov, rule, cv.world_total(bench, year))
     cx = complexity(panel.world_exports[scope.rows], convention=convention) if scope.show else None
     rank, exp = cv.rank_covered(cp.ranking(panel), cov, "exports", rule, by="exports_usd",
                                 what="exporters", year=year)
+    if rule.active and rank.empty:
+        raise OptionError(f"no exporter in {source} {year} passes min_coverage "
+                          f"{cv.pct(rule.min_coverage)} ({'; '.join(exp.notes)}; {bench_note}): "
+                          "set min_coverage to 0 to rank every exporter, with RCA and ECI relative "
+                          "to the exporters in the source and the notes saying so")
     eci = pd.Series(cx.eci if cx is not None else np.nan, index=panel.countries[scope.rows], dtype=float)
     rank["eci"] = rank["country"].map(eci)
     ep = vu.export_power(panel.world_exports, panel.countries).set_index("country")["export_power"]
@@ -370,23 +386,43 @@ def competitiveness(store: Store, *, year: int, source: str = DEFAULT_SOURCE,
              *([f"ECI eigenvalue {cx.eigenvalue:.6f}"] if cx is not None else [])]
     if country is not None:
         extra += _country_coverage(cov, country, rule, source, year)
-        conc = cc.concentration(panel)
-        flags = _screens(panel, conc, sc.Thresholds())
         prods = cp.competitiveness_frame(panel, country)
         prods["pci"] = prods["product"].map(pd.Series(cx.pci if cx is not None else np.nan, index=panel.products,
                                                       dtype=float))
-        both = cp.competitive_and_dependent(panel, flags["eu"] | flags["korea"])
+        if len(panel.value):
+            flags = _screens(panel, cc.concentration(panel), sc.Thresholds())
+            both = cp.competitive_and_dependent(panel, flags["eu"] | flags["korea"])
+        else:  # exports to the World only: no imports to screen
+            prods[["imports_usd", "trade_specialisation"]] = np.nan
+            both = cp.competitive_and_dependent(panel, np.zeros(panel.world_exports.shape, bool))
+            extra.append("no imports in the source: imports_usd and trade_specialisation are "
+                         "empty, and so is competitive_and_dependent (it needs import screens)")
         tables["competitive_and_dependent"] = both[both["country"] == country]
-        frame = describe_products(store, prods.sort_values("exports_usd", ascending=False,
-                                                           ignore_index=True))
+        frame = prods.sort_values("exports_usd", ascending=False, ignore_index=True)
+        # HS descriptions only for HS codes: 305 SITC2 codes of sitc2_toy are also HS codes
+        if all(c.startswith("HS") for c in panel.classification.split(" at ")[0].split("/")):
+            frame = describe_products(store, frame)
     else:
         frame = rank
+    if panel.unit != "USD":  # say the unit in the column names rather than mislabel it
+        frame, tables = _not_usd(frame), {k: _not_usd(v) for k, v in tables.items()}
+        extra.append(f"exports and imports are in the source's unit {panel.unit!r}, not USD (the "
+                     "source gives no USD values): compare shares, RCA and ECI, not levels")
     method = ("RCA_sp = (x_sp/X_s)/(X_wp/X_w) (Balassa 1965); world share x_sp/X_wp; TS = (x−m)/(x+m); "
               f"ECI/PCI (Hidalgo & Hausmann 2009) in the {convention} convention; export power "
               "EP_s = Σ_p (X_wp/X_w)(x_sp/X_wp)² (methods.md §2–3)")
     return IndicatorResult("export competitiveness" + (f" of {country}" if country else ""), frame,
                            method, source, panel.vintage, panel.classification, (year,),
                            _coverage(panel, extra), tables)
+
+
+def _not_usd(df: pd.DataFrame) -> pd.DataFrame:
+    """Drop the ``_usd`` suffix of level columns of a panel that is not in USD, and its USD
+    benchmark columns (no benchmark can apply: they are empty)."""
+    cols = [c for c in df.columns if isinstance(c, str) and c.endswith("_usd")]
+    bench = [c for c in cols if c.endswith("_benchmark_usd")]
+    return df.drop(columns=bench).rename(columns={c: c.removesuffix("_usd") for c in cols
+                                                  if c not in bench})
 
 
 def _coverage_notes(cov: pd.DataFrame, codes: Sequence[str]) -> list[str]:
@@ -420,8 +456,11 @@ def _country_coverage(cov: pd.DataFrame, country: str, rule: cv.CoverageRule, so
         raise OptionError(f"{country}'s exports in {source} {year} are {have}, below min_coverage "
                           f"{cv.pct(rule.min_coverage)}: its RCA and shares would describe part of its "
                           "exports only (set min_coverage to 0 to see them anyway)")
-    notes = [f"{country}: export coverage {r['export_coverage']:.1%} ({r['export_benchmark']}), "
-             f"import coverage {r['import_coverage']:.1%} ({r['import_benchmark']})"]
+    def kappa(side: str) -> str:
+        v = r[f"{side}_coverage"]
+        return "unknown" if pd.isna(v) else f"{v:.1%} ({r[f'{side}_benchmark']})"
+
+    notes = [f"{country}: export coverage {kappa('export')}, import coverage {kappa('import')}"]
     if not rule.keep(row["import_coverage"].to_numpy(), row["import_complete"].to_numpy())[0]:
         notes.append(f"{country}'s import coverage is below {cv.pct(rule.min_coverage)}: imports_usd "
                      "and trade_specialisation undercount its imports")
@@ -499,8 +538,7 @@ def exposure(store: Store, *, source: str = "imf_dots", countries: Sequence[str]
     df["partial_year"] = df["year"].isin(list(part))
     cov += [f"{y} is a partial year ({note}): shares are of the year to date, totals are not "
             "annual" for y, note in sorted(part.items()) if y in years]
-    vint = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
-                    [source])["vintage"]
+    vint = provenance.vintages(store, [source])["vintage"]
     method = ("share = flows with the partner / total (World row where reported, else the sum over "
               "partners); shares in the source's own currency")
     return IndicatorResult("exposure to the U.S. and China", df, method, source, "; ".join(vint),
@@ -524,22 +562,19 @@ def semiconductor_equipment(store: Store, a: str, b: str, *, source: str = SME_S
     """Semiconductor-manufacturing equipment (HS 848620, 903082, 903141): A's imports, B's world
     export share and rank, how much of A's imports B's exports could cover, and how concentrated
     world supply is — every year the source has (reports vs World; see the kernel's module)."""
-    flows = store.df("""SELECT reporter, flow, year, product, value_usd FROM trade_flows
-                        WHERE source = ? AND month IS NULL AND value_usd IS NOT NULL
-                          AND flow IN ('export', 'import')""", [source])
+    flows = q.reported_annual_flows(store, source)
     if years:
         flows = flows[flows["year"].isin(list(years))]
     if flows.empty:
-        raise KeyError(f"source {source!r} has no annual flows in the store"
+        raise NotFoundError(f"source {source!r} has no annual flows in the store"
                        + (f" for {list(years)}" if years else "") + ": run `econsec ingest`")
     market = eqp.world_market(flows)
     for code, flow in ((a, "import"), (b, "export")):
         if not ((market["reporter"] == code) & (market["flow"] == flow)).any():
-            raise KeyError(f"{code} reports no {flow}s in {source}")
+            raise NotFoundError(f"{code} reports no {flow}s in {source}")
     frame = describe_products(store, eqp.cover(market, a, b))
     summ = eqp.market_summary(market)
-    vint = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? AND superseded_by IS NULL",
-                    [source])["vintage"]
+    vint = provenance.vintages(store, [source])["vintage"]
     yrs = tuple(sorted(int(y) for y in market["year"].unique()))
     cov = ("reporter-based: each economy's trade with the World as it reports it; non-reporters "
            "are missing from the totals (n_exporters)",

@@ -3,33 +3,44 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
-from econsec.analytics.io import MRIO, SHOCK_MODELS, IOResult, MRIOError
+from econsec.analytics.io import MRIO, IOResult
+from econsec.analytics.io.equations import ShockModel
+from econsec.analytics.io.mrio import OutputBasis
 from econsec.store import Store
 
-ShockModel = Literal["ghosh", "leontief"]
 DEFAULT_YEAR = 2011
 
 
-def table(store: Store, year: int = DEFAULT_YEAR) -> MRIO:
-    """The WIOD table of ``year`` from the store."""
-    return MRIO.from_store(store, year)
+def table(store: Store, year: int = DEFAULT_YEAR, *, output: OutputBasis = "row-sums") -> MRIO:
+    """The WIOD table of ``year`` from the store; ``output="published"`` takes gross output x
+    from WIOD's published GO column instead of the row sums Z·1 + Y·1."""
+    return MRIO.from_store(store, year, output=output)
 
 
-def multipliers(store: Store, year: int = DEFAULT_YEAR) -> IOResult:
+def multipliers(store: Store, year: int = DEFAULT_YEAR, *,
+                output: OutputBasis = "row-sums") -> IOResult:
     """Output, value-added and forward multipliers per country-sector."""
-    return table(store, year).multipliers()
+    return table(store, year, output=output).multipliers()
 
 
-def va_trade(store: Store, year: int = DEFAULT_YEAR) -> IOResult:
+def va_trade(store: Store, year: int = DEFAULT_YEAR, *, output: OutputBasis = "row-sums") -> IOResult:
     """Value added in trade and GVC participation per region."""
-    return table(store, year).value_added_in_trade()
+    return table(store, year, output=output).value_added_in_trade()
 
 
 def shock(store: Store, *, country: str, sector: str, cut: float = 0.1,
-          model: ShockModel = "ghosh", year: int = DEFAULT_YEAR) -> IOResult:
-    """Cut the supply of ``sector`` in ``country`` by the fraction ``cut`` and propagate it."""
-    if model not in SHOCK_MODELS:
-        raise MRIOError(f"model must be one of {SHOCK_MODELS}, got {model!r}")
-    return table(store, year).supply_shock([(country, sector)], cut=cut, model=model)
+          model: ShockModel = "ghosh", year: int = DEFAULT_YEAR,
+          output: OutputBasis = "row-sums") -> IOResult:
+    """Cut the supply of ``sector`` in ``country`` by the fraction ``cut`` and propagate it
+    (``model`` is checked by :meth:`MRIO.supply_shock`: OptionError naming the models)."""
+    return table(store, year, output=output).supply_shock([(country, sector)], cut=cut, model=model)
+
+
+def demand_shock(store: Store, *, country: str, sector: str, change: float | None = None,
+                 share: float | None = None, year: int = DEFAULT_YEAR,
+                 output: OutputBasis = "row-sums") -> IOResult:
+    """Change final demand for the output of ``sector`` in ``country`` by ``change`` (in the
+    table's unit, WIOD: million USD) or by ``share`` of its final demand (−0.1 = −10 %), and
+    propagate it: Δx = L Δf (:meth:`MRIO.demand_shock`)."""
+    return table(store, year, output=output).demand_shock([(country, sector)], change=change,
+                                                          share=share)

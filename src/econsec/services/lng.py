@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,8 @@ from econsec.analytics.lng.balance import (
 )
 from econsec.analytics.lng.results import LngError, LngResult
 from econsec.store import Store
+from econsec.store.queries import catalog as provenance
+from econsec.store.queries import lng as q
 
 REGIONAL_PRICE = {"JPN": "lng_japan", "KOR": "lng_south_korea", "CHN": "lng_china_mainland"}
 # Freight differential vs the importer's average import price, $/MMBtu (econsec assumption:
@@ -31,7 +32,6 @@ REGIONAL_PRICE = {"JPN": "lng_japan", "KOR": "lng_south_korea", "CHN": "lng_chin
 SHIPPING_DIFF = {"pacific": -0.5, "middle_east": 0.0, "atlantic": 0.5}
 PACIFIC = frozenset({"AUS", "MYS", "IDN", "BRN", "PNG", "RUS", "PER", "Other Asia Pacific"})
 MIDDLE_EAST = frozenset({"QAT", "ARE", "OMN", "YEM"})
-CONTRACTS_DDL = resources.files("econsec.store.migrations").joinpath("0005_lng_contracts.sql")
 DEFAULT_ROUTE_LIMITS: Mapping[str, float] = {"hormuz": 0.30}
 NO_REROUTING = ("flows through a closed chokepoint are lost for the whole period (no rerouting): "
                 "an upper bound for Malacca (Lombok/Sunda), the Red Sea (Cape) and Panama "
@@ -39,16 +39,13 @@ NO_REROUTING = ("flows through a closed chokepoint are lost for the whole period
 
 
 def _vintage(store: Store, sources: tuple[str, ...]) -> str:
-    df = store.df("SELECT DISTINCT source, vintage FROM ingest_log WHERE superseded_by IS NULL "
-                  f"AND source IN ({','.join('?' * len(sources))}) ORDER BY 1", list(sources))
+    df = provenance.vintages(store, sources)
     return "; ".join(f"{s}: {v}" for s, v in df.itertuples(index=False)) or "not ingested"
 
 
 def lng_trade(store: Store, years: tuple[int, ...] | None = None) -> pd.DataFrame:
     """Bilateral LNG (bcm) into countries, supplier = ISO3 or the residual group's name."""
-    df = store.df("""SELECT importer, year, exporter, exporter_name, value AS bcm FROM energy_trade
-                     WHERE source = 'ei_review' AND commodity = 'LNG' AND importer_kind = 'country'
-                       AND exporter_kind IN ('country', 'other_group')""")
+    df = q.trade(store)
     if years:
         df = df.loc[df["year"].isin(years)]
     df["supplier"] = pf.supplier_key(df["exporter"], df["exporter_name"])
@@ -56,9 +53,7 @@ def lng_trade(store: Store, years: tuple[int, ...] | None = None) -> pd.DataFram
 
 
 def gprc_weights(store: Store) -> pd.DataFrame:
-    g = store.df("""SELECT country, year(period) AS year, avg(value) AS gprc FROM risk_indices
-                    WHERE index_name = 'GPRC' AND country IS NOT NULL GROUP BY ALL""")
-    return pf.risk_weights(g)
+    return pf.risk_weights(q.gprc_annual(store))
 
 
 def _span(years: pd.Series) -> str:
@@ -119,11 +114,8 @@ def portfolio(store: Store, importers: tuple[str, ...] = (), years: tuple[int, .
 
 
 def _contracts_table(store: Store) -> pd.DataFrame:
-    exists = store.df("SELECT count(*) AS n FROM information_schema.tables "
-                      "WHERE table_name = 'lng_contracts'")["n"].iloc[0]
-    if not exists:
-        return pd.DataFrame(columns=list(ct.COLUMNS))
-    return store.df(f"SELECT {', '.join(ct.COLUMNS)} FROM lng_contracts")
+    df = q.contracts(store, ct.COLUMNS)
+    return pd.DataFrame(columns=list(ct.COLUMNS)) if df is None else df
 
 
 def contracts(store: Store, *, include_shipped: bool = True) -> pd.DataFrame:
@@ -147,10 +139,7 @@ def add_contracts(store: Store, path: str | Path) -> int:
         raw = pd.read_csv(p)
     df = ct.normalise(raw, origin=str(p)).assign(added_at=datetime.now())
     with store.transaction() as con:
-        con.execute(CONTRACTS_DDL.read_text(encoding="utf-8"))
-        con.register("_lngc", df)
-        con.execute(f"INSERT INTO lng_contracts SELECT {', '.join(ct.COLUMNS)}, added_at FROM _lngc")
-        con.unregister("_lngc")
+        q.append_contracts(con, df, ct.COLUMNS)
     return len(df)
 
 
@@ -214,7 +203,7 @@ def procurement_spec(store: Store, buyers: tuple[str, ...], year: int, *,
     demand = x0.sum(axis=1)
     w_share = np.where(x0s > 0, x0 / np.where(x0s > 0, x0s, 1), demand[:, None] / demand.sum())
     allot = cap[None, :] * w_share
-    pr = store.df("SELECT series, value FROM prices WHERE freq = 'A' AND year(period) = ?", [year])
+    pr = q.annual_prices(store, year)
     pmap = dict(zip(pr["series"], pr["value"], strict=True))
     base = np.array([pmap.get(REGIONAL_PRICE.get(b, ""), np.nan) for b in buyers])
     if np.isnan(base).any():
@@ -365,10 +354,7 @@ def _observed(store: Store, spec: op.ProcurementSpec, year: int) -> np.ndarray:
 
 def goods_balance_bn(store: Store, country: str, year: int) -> float:
     """U.S. goods balance with ``country`` (bn USD; negative = U.S. deficit), Census annual."""
-    df = store.df("""SELECT flow, sum(value_usd) / 1e9 AS v FROM trade_flows
-                     WHERE source = 'census_partner' AND year = ? AND month IS NULL
-                       AND ((flow = 'export' AND importer = ?) OR (flow = 'import' AND exporter = ?))
-                     GROUP BY flow""", [year, country, country])
+    df = q.us_goods_trade_bn(store, country, year)
     v = dict(zip(df["flow"], df["v"], strict=True))
     if set(v) != {"export", "import"}:
         raise LngError(f"no annual Census goods trade with {country} in {year}")
@@ -377,12 +363,10 @@ def goods_balance_bn(store: Store, country: str, year: int) -> float:
 
 def henry_hub(store: Store, year: int) -> tuple[float, str]:
     """Henry Hub $/MMBtu in ``year``: EI annual, else mean of World Bank Pink Sheet NGAS_US."""
-    a = store.df("SELECT value FROM prices WHERE series = 'gas_us_henry_hub' AND freq = 'A' "
-                 "AND year(period) = ?", [year])
+    a = q.annual_price(store, "gas_us_henry_hub", year)
     if len(a):
         return float(a["value"].iloc[0]), "EI gas_us_henry_hub (annual)"
-    m = store.df("SELECT avg(value) AS v, count(*) AS n FROM prices WHERE series = 'NGAS_US' "
-                 "AND freq = 'M' AND year(period) = ?", [year])
+    m = q.monthly_mean(store, "NGAS_US", year)
     if not m["n"].iloc[0]:
         raise LngError(f"no Henry Hub price for {year}")
     return float(m["v"].iloc[0]), f"Pink Sheet NGAS_US mean of {int(m['n'].iloc[0])} months"

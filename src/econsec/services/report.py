@@ -23,7 +23,7 @@ import pandas as pd
 
 from econsec import __version__
 from econsec.analytics.indicators.data import source_years
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, NotFoundError, OptionError
 from econsec.services import catalog as cat
 from econsec.services import decoupling as dec
 from econsec.services import ews, lng
@@ -31,6 +31,9 @@ from econsec.services import indicators as ind
 from econsec.services import io as iosvc
 from econsec.services import scenarios as scn
 from econsec.store import Store
+from econsec.store.queries import catalog as provenance
+from econsec.store.queries import io as io_q
+from econsec.store.queries import reference
 
 #: The 2025 U.S. tariff measures of the paper, one preset each, and their combination.
 TARIFF_PRESETS: tuple[str, ...] = ("universal-10", "reciprocal-2025-07", "china-60",
@@ -97,7 +100,7 @@ class Report:
         for s in self.sections:
             if s.key == key:
                 return s
-        raise KeyError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
+        raise NotFoundError(f"no section {key!r}; sections: {[s.key for s in self.sections]}")
 
     def provenance(self) -> dict[str, Any]:
         return {"report": "pair", "a": self.a, "b": self.b, "year": self.year,
@@ -194,8 +197,8 @@ class _Builder:
         notes = list(r.coverage)
         try:  # the long view: WIOD goods sectors, 1995–2011 (the paper's Figure 1 runs from 1995)
             long = ind.vulnerability_series(self.store, countries=(a, b, *BENCHMARKS), source=LONG_SOURCE)
-        except KeyError as e:
-            notes.append(f"long series not shown: {e.args[0] if e.args else e}")
+        except NotFoundError as e:
+            notes.append(f"long series not shown: {e}")
         else:
             if len(long.years):
                 charts["figure1_long"] = long.frame[["year", "country", "iv"]]
@@ -287,8 +290,8 @@ class _Builder:
         for imp, exp in ((self.a, self.b), (self.b, self.a)):
             try:
                 eq = ind.semiconductor_equipment(self.store, imp, exp)
-            except KeyError as e:
-                notes.append(f"semiconductor equipment ({exp} for {imp}) not shown: {e.args[0]}")
+            except NotFoundError as e:
+                notes.append(f"semiconductor equipment ({exp} for {imp}) not shown: {e}")
                 continue
             f = eq.frame
             last = f[(f["year"] == f["year"].max()) & (f["product"] == "848620")]
@@ -320,10 +323,8 @@ class _Builder:
                     f"added; GVC participation {r['gvc_participation']:.0%} (backward "
                     f"{r['gvc_backward']:.0%}, forward {r['gvc_forward']:.0%})."
                     for c, r in va.frame.loc[[a, b], cols].iterrows()]
-        names = dict(zip(m.sectors, self.store.df(
-            "SELECT sector, any_value(name) AS name FROM io_sectors WHERE io_table = ? AND year = ? "
-            "AND kind = 'industry' GROUP BY sector", [m.io_table, m.year]).set_index("sector")
-            .reindex(list(m.sectors))["name"].fillna(""), strict=True))
+        names = dict(zip(m.sectors, io_q.industry_names(self.store, m.io_table, m.year)
+                         .reindex(list(m.sectors)).fillna(""), strict=True))
         shocks = [("CHN", SHOCK_SECTORS[0]), (b, SHOCK_SECTORS[1]), (a, SHOCK_SECTORS[1])]
         rows, prov = [], [va.provenance()]
         for origin, sector in shocks:
@@ -534,28 +535,26 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
     """
     a, b = a.strip().upper(), b.strip().upper()
     scn.check_draws(draws)
-    if store.df("SELECT count(*) AS n FROM ingest_log")["n"].iloc[0] == 0:
+    if provenance.ingest_count(store) == 0:
         raise ReportError(f"the store at {store.path} is empty: run `econsec ingest` first")
     if a == b:
-        raise ReportError(f"the report needs two different economies, got {a} twice")
+        raise OptionError(f"the report needs two different economies, got {a} twice")
     unknown = sorted(set(sections) - set(SECTIONS))
     if unknown:
-        raise ReportError(f"unknown sections {unknown}; known: {list(SECTIONS)}")
-    names_df = store.df("SELECT iso3, name FROM country_catalog WHERE iso3 IN (?, ?)", [a, b])
+        raise OptionError(f"unknown sections {unknown}; known: {list(SECTIONS)}")
+    names_df = reference.country_catalog(store, [a, b])
     names = dict(zip(names_df["iso3"], names_df["name"], strict=True))
     missing = [c for c in (a, b) if c not in names]
     if missing:
-        raise ReportError(f"unknown economy {', '.join(missing)}: expected ISO3 codes in the "
-                          "country catalog (`econsec sql \"SELECT * FROM country_catalog\"`)")
+        raise NotFoundError(f"unknown economy {', '.join(missing)}: expected ISO3 codes in the "
+                            "country catalog (`econsec sql \"SELECT * FROM country_catalog\"`)")
     years = source_years(store, source)
     if not years:
-        raise ReportError(f"no product-level trade data from {source} in the store: run `econsec ingest`")
+        raise NotFoundError(f"no product-level trade data from {source} in the store: run "
+                            "`econsec ingest`")
     if year is not None and year not in years:
-        raise ReportError(f"{source} has no {year} in the store; it has {years}")
-    try:
-        year = ind.year_or_latest(store, source, year)   # default: the latest complete year
-    except KeyError as e:
-        raise ReportError(str(e.args[0])) from e
+        raise NotFoundError(f"{source} has no {year} in the store; it has {years}")
+    year = ind.year_or_latest(store, source, year)   # default: the latest complete year
     bld = _Builder(store, a, b, year, source, names, min_imports_usd, draws, lng_year)
     out = []
     for key in sections:
@@ -563,9 +562,8 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
             progress(TITLES[key])
         try:
             sec = bld.scenarios(presets) if key == "scenarios" else getattr(bld, key)()
-        except (EconsecError, KeyError) as e:  # data missing for one question: say so, go on
-            msg = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
-            sec = Section(key, TITLES[key], False, notes=(msg,))
+        except EconsecError as e:  # data missing for one question: say so, go on
+            sec = Section(key, TITLES[key], False, notes=(str(e),))
         out.append(sec)
     return Report(a, b, names, year, source, datetime.now(UTC).isoformat(timespec="seconds"),
                   tuple(out), cat.catalog(store))

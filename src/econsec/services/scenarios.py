@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -31,46 +30,33 @@ from econsec.analytics.models.multisector.results import MultiSectorResults
 from econsec.analytics.models.pe.model import SmartModel
 from econsec.analytics.models.pe.results import SmartResult
 from econsec.analytics.scenarios import Scenario, load_preset, load_spec
+from econsec.analytics.scenarios.options import DEFICITS as DEFICITS  # re-exported to interfaces
+from econsec.analytics.scenarios.options import MAX_DRAWS as MAX_DRAWS
+from econsec.analytics.scenarios.options import MODELS as MODELS
+from econsec.analytics.scenarios.options import Deficits, Model, RunOptions
+from econsec.analytics.scenarios.options import check_draws as check_draws
 from econsec.analytics.scenarios.shocks import (
     product_frame,
     resolve_product_rates,
     rta_change,
     sector_tariffs,
 )
-from econsec.errors import EconsecError, NotFoundError, OptionError
+from econsec.errors import EconsecError, NotFoundError
 from econsec.store import Store
+from econsec.store.queries import gravity
 
-Model = Literal["ge", "pe", "both", "all"]
-MODELS: tuple[Model, ...] = ("ge", "pe", "both", "all")
 GE_YEAR = 2011
 GOODS = tuple(f"c{i}" for i in range(1, 17))
 SERVICES_THETA = 4.0
 SIGMA_SD = 1.0
 SIGMA_RANGE = (2.0, 10.0)
-#: Most Monte Carlo draws a run takes: each draw is one GE solve (~15 ms), so 10,000 draws take
-#: a few minutes; the 5–95 % bands are stable to the second decimal well before that.
-MAX_DRAWS = 10_000
 
 #: ``progress(done, total)``: called after each Monte Carlo draw (interfaces draw a bar with it).
 DrawProgress = Callable[[int, int], None]
 
 
-Deficits = Literal["fixed", "removed"]
-DEFICITS: tuple[str, ...] = ("fixed", "removed")
-
-
 class ScenarioRunError(EconsecError):
     """A scenario cannot run on the data in the store."""
-
-
-def check_draws(draws: int) -> int:
-    """``draws`` if it is 0 (point estimates) or 2 to :data:`MAX_DRAWS` (a 5–95 % band needs at
-    least two draws); else :class:`~econsec.errors.OptionError`."""
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or \
-            (draws != 0 and not 2 <= draws <= MAX_DRAWS):
-        raise OptionError(f"draws must be 0 (point estimates, no bands) or from 2 to "
-                          f"{MAX_DRAWS:,} (Monte Carlo 5–95 % bands), got {draws!r}")
-    return int(draws)
 
 
 @dataclass(frozen=True)
@@ -234,8 +220,7 @@ def _sector_shock(spec: Scenario, cal: Calibration) -> tuple[Shock, list[str]]:
 
 def baseline_rta(store: Store, countries: Sequence[str], year: int = 2006) -> np.ndarray:
     """RTA membership in ``year`` from the AGTPA panel (exporter × importer; 0 where unknown)."""
-    df = store.df("SELECT exporter, importer, max(rta) AS rta FROM gravity_panel WHERE "
-                  "dataset = 'agtpa_yotov2016' AND year = ? GROUP BY ALL", [year])
+    df = gravity.rta_pairs(store, "agtpa_yotov2016", year)
     idx = pd.Index(countries)
     i, j = idx.get_indexer(df["exporter"]), idx.get_indexer(df["importer"])
     ok = (i >= 0) & (j >= 0)
@@ -355,14 +340,10 @@ def run_scenario(store: Store, name_or_path: str, *, model: Model = "both", sigm
     ``deficits="removed"`` solves the GE models from the balanced-trade equilibrium (every
     deficit removed first, Dekle, Eaton & Kortum 2008) instead of with deficits held fixed.
     ``draws``: 0 or 2 to :data:`MAX_DRAWS` Monte Carlo draws for the GE bands (:func:`check_draws`);
-    ``progress(done, total)`` is called after each draw."""
-    check_draws(draws)
-    if deficits not in DEFICITS:
-        raise ScenarioRunError(f"deficits must be one of {DEFICITS}, got {deficits!r}")
-    if model not in MODELS:
-        raise ScenarioRunError(f"model must be one of {MODELS}, got {model!r}")
-    if not sigma > 1:
-        raise ScenarioRunError(f"sigma must be > 1, got {sigma}")
+    ``progress(done, total)`` is called after each draw. Options are checked by
+    :class:`~econsec.analytics.scenarios.options.RunOptions` (OptionError) before any data is
+    read."""
+    RunOptions(model=model, sigma=sigma, draws=draws, seed=seed, deficits=deficits)
     spec = resolve(name_or_path)
     notes: list[str] = []
     if spec.agreements and rta_beta is None:

@@ -19,6 +19,7 @@ from econsec.analytics.decoupling import (
     spec_from_mapping,
 )
 from econsec.analytics.models.multisector import from_trade
+from econsec.errors import NotFoundError
 
 C = ("USA", "CHN", "KOR", "MEX")
 # importer × exporter, one sector; rows = importer n, columns = exporter i.
@@ -77,7 +78,7 @@ def test_presets_and_validation() -> None:
     assert len(EU27_2011) == 27 and "GBR" in EU27_2011
     assert PRESETS["useu-china"].hubs["US+EU"] == ("USA", *EU27_2011)
     assert preset("us-china", 0.5).barrier == 0.5
-    with pytest.raises(DecouplingError, match="presets: us-china"):
+    with pytest.raises(NotFoundError, match="unknown decoupling preset 'nope'; presets: us-china"):
         preset("nope")
     with pytest.raises(DecouplingError, match="more than one hub"):
         DecouplingSpec("x", {"A": ("USA",), "B": ("USA", "CHN")})

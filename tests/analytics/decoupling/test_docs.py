@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from econsec.analytics.decoupling import EU27_2011, DecouplingResults
+
+pytestmark = pytest.mark.slow  # reads the real data directory
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "decoupling.md"
 ROWS = ["USA", "CHN", "EU27", "DEU", "GBR", "JPN", "KOR", "TWN", "IND", "mean", "world"]

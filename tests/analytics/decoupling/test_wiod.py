@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from econsec.analytics.decoupling import (
     PRESETS,
@@ -16,6 +17,8 @@ from econsec.analytics.decoupling import (
     vulnerability_loop,
 )
 from econsec.analytics.models.multisector import Calibration, MultiSectorModel, Shock
+
+pytestmark = pytest.mark.slow  # reads the real data directory
 
 HUB_SETS = ("us-china", "useu-china", "us-eu-china")
 

@@ -70,6 +70,7 @@ def store_path(tmp_path_factory: pytest.TempPathFactory, data_dir: Path) -> Path
 
 
 @pytest.mark.parametrize("signal", ["stl_drop", "value_drop"])
+@pytest.mark.slow
 def test_backtest_reproduces_docs(store_path: Path, signal: str) -> None:
     with Store(store_path, read_only=True) as s:
         result = ews.backtest(s, rules=ews.rules_for(None if signal == "stl_drop" else signal))

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from econsec.analytics.ews.panel import evaluate, load_panel, panel_from_frame
+from econsec.analytics.ews.data import load_monthly_panel
+from econsec.analytics.ews.panel import evaluate, panel_from_frame
 from econsec.analytics.ews.scoring import ScoringRules
 from econsec.analytics.ews.stl import STLParams, stl, stl_drop, stl_remainder_z
+from econsec.errors import OptionError
 from econsec.store import Store
 from tests.analytics.ews.test_signals import _toy_panel
 from tests.conftest import ingest_real
@@ -92,7 +94,7 @@ def test_rules_select_the_value_signal_as_data() -> None:
     assert "stl_drop" not in evaluate(p, yoy)[0] and "value_drop" not in evaluate(p, r)[0]
     with pytest.raises(ValueError, match="unknown signal"):
         ScoringRules(weights={"stl": 1.0})
-    with pytest.raises(ValueError, match="value signal must be one of"):
+    with pytest.raises(OptionError, match="value signal: expected one of 'value_drop', 'stl_drop'; got 'stl'"):
         r.with_value_signal("stl")  # type: ignore[arg-type]
 
 
@@ -109,7 +111,7 @@ def test_stl_equals_statsmodels_on_real_series(robust: bool, seasonal_deg: int, 
     from statsmodels.tsa.seasonal import STL as SMSTL
 
     ingest_real(store, data_dir, "china_monthly")
-    ly = np.log(load_panel(store, "china_monthly").total)
+    ly = np.log(load_monthly_panel(store, "china_monthly").total)
     assert ly.shape == (4, 228) and np.isfinite(ly).all()
     par = STLParams(seasonal_deg=seasonal_deg, inner=inner, outer=outer)
     # 24-month windows (what stl_drop decomposes) only with a locally constant seasonal: with

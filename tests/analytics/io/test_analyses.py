@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 
 from econsec.analytics.io import MRIOError
+from econsec.errors import NotFoundError, OptionError
 from tests.analytics.io.helpers import hand_mrio, random_mrio, seeds
 
 
@@ -103,7 +104,7 @@ def test_results_are_read_only() -> None:
         r.parameters["cut"] = [0.5]  # type: ignore[index]
     with pytest.raises(AttributeError):
         r.name = "other"  # type: ignore[misc]
-    with pytest.raises(KeyError, match="tables are"):
+    with pytest.raises(NotFoundError, match="tables are"):
         r.table("nope")
     assert r.diagnostics.converged and r.diagnostics.iterations == 1
     assert r.diagnostics.residual < 1e-14
@@ -112,17 +113,19 @@ def test_results_are_read_only() -> None:
     assert r.provenance()["io_table"] == "hand"
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda m: m.extraction("sideways"), r"kind must be one of \('total', 'backward', 'forward'\)"),
-    (lambda m: m.extraction("total", fraction=1.5), r"fraction must be in \(0, 1\]"),
-    (lambda m: m.extraction("total", fraction=0.5), "needs targets"),
-    (lambda m: m.supply_shock(("H", "a"), model="cge"), r"model must be one of \('ghosh', 'leontief'\)"),
-    (lambda m: m.supply_shock(("H", "a"), cut=1.2), r"cut must be a fraction"),
-    (lambda m: m.supply_shock([("H", "a"), ("*", "a")]), "overlap"),
-    (lambda m: m.supply_shock(("H", "zz")), "unknown sector 'zz'"),
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda m: m.extraction("sideways"), OptionError,
+     r"kind: expected one of 'total', 'backward', 'forward'; got 'sideways'"),
+    (lambda m: m.extraction("total", fraction=1.5), MRIOError, r"fraction must be in \(0, 1\]"),
+    (lambda m: m.extraction("total", fraction=0.5), MRIOError, "needs targets"),
+    (lambda m: m.supply_shock(("H", "a"), model="cge"), OptionError,
+     r"model: expected one of 'ghosh', 'leontief'; got 'cge'"),
+    (lambda m: m.supply_shock(("H", "a"), cut=1.2), MRIOError, r"cut must be a fraction"),
+    (lambda m: m.supply_shock([("H", "a"), ("*", "a")]), MRIOError, "overlap"),
+    (lambda m: m.supply_shock(("H", "zz")), MRIOError, "unknown sector 'zz'"),
 ])
-def test_option_errors(call, match: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(MRIOError, match=match):
+def test_option_errors(call, error: type[Exception], match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(error, match=match):
         call(hand_mrio())
 
 

@@ -111,6 +111,7 @@ def test_summary_and_repr() -> None:
 
 # -- the real table ------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_wiod_2011_shape_order_and_provenance(wiod: MRIO) -> None:
     assert (wiod.n_regions, wiod.n_sectors) == (41, 35)
     assert wiod.regions[:3] == ("AUS", "AUT", "BEL") and wiod.regions[-2:] == ("USA", "ROW")
@@ -123,6 +124,7 @@ def test_wiod_2011_shape_order_and_provenance(wiod: MRIO) -> None:
     assert len(wiod.zero_output) == 20
 
 
+@pytest.mark.slow
 def test_wiod_2011_gdp_identity(wiod: MRIO) -> None:
     # Σ value added = Σ final demand (value added is x − Zᵀ1): 69,268,600 million USD.
     assert wiod.value_added.sum() == pytest.approx(wiod.y.sum(), rel=1e-12)
@@ -133,6 +135,7 @@ def test_wiod_2011_gdp_identity(wiod: MRIO) -> None:
     assert t["vax_ratio"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_wiod_2011_china_c14_output_from_leontief(wiod: MRIO) -> None:
     i = wiod.index_of(("CHN", "c14"))[0]
     x = wiod.leontief.solve(wiod.y)
@@ -144,6 +147,7 @@ def test_wiod_2011_china_c14_output_from_leontief(wiod: MRIO) -> None:
     np.testing.assert_allclose(x, wiod.x, rtol=1e-9, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_from_store_unknown_year_and_stray_cells(tmp_path: Path, data_dir: Path) -> None:
     s = Store(tmp_path / "empty.duckdb")
     with pytest.raises(MRIOError, match="no WIOD2013 table for 2011"):

@@ -28,6 +28,7 @@ from econsec.analytics.lng import (
     transfers,
     worst_case,
 )
+from econsec.errors import OptionError
 
 
 def spec(price, demand, allot, *, minimum=None, alpha=1.0, beta=1.0, route=None, w=None,
@@ -138,7 +139,7 @@ def test_pooling_gain_through_shared_capacity_and_transfers() -> None:
 
 
 def test_bad_mode() -> None:
-    with pytest.raises(LngError, match="separate, pooled"):
+    with pytest.raises(OptionError, match="mode: expected one of 'separate', 'pooled'; got 'joint'"):
         solve(spec([[5]], [1], [[1]]), "joint")  # type: ignore[arg-type]
 
 

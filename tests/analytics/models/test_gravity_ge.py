@@ -23,6 +23,7 @@ from econsec.analytics.models.gravity import (
     gravity_data_from_frame,
     gravity_data_from_matrix,
 )
+from econsec.errors import OptionError
 from tests.conftest import ingest_real
 
 HERE = Path(__file__).parents[2] / "reference" / "gegravity"
@@ -54,6 +55,7 @@ STAGE_FIELDS = ("x", "xc", "y", "e", "p", "imr", "omr", "revenue")
 
 
 @pytest.mark.parametrize("full_ge", ["endowment", "gegravity"])
+@pytest.mark.slow
 def test_zero_shock_returns_the_baseline_exactly(model: OneSectorGE, sample: GravityData,
                                                  full_ge: str) -> None:
     hat = ExactHatGE(sample, sigma=5, reference_importer="USA")
@@ -145,6 +147,7 @@ def test_symmetric_two_country_tariff_by_hand() -> None:
 
 # --- trade diversion ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_tariff_lowers_the_pair_and_diverts_to_third_countries(model: OneSectorGE) -> None:
     """A 25% U.S. tariff on China (sample, sigma = 5, full endowment GE with revenue).
 
@@ -328,6 +331,7 @@ def test_market_clearing_jacobian_matches_finite_differences(stage: str) -> None
 
 # --- Monte Carlo inputs, options and errors ---------------------------------------------------
 
+@pytest.mark.slow
 def test_beta_and_sigma_overrides_equal_a_new_spec(model: OneSectorGE) -> None:
     cf = Counterfactual(variables={"pta": {("KOR", "JPN"): 1, ("JPN", "KOR"): 1}})
     beta = model.beta * np.array([1.1, 0.9, 1.0, 1.2, 0.95])
@@ -344,6 +348,7 @@ def test_beta_and_sigma_overrides_equal_a_new_spec(model: OneSectorGE) -> None:
     assert not np.allclose(c5.full.p, c7.full.p)
 
 
+@pytest.mark.slow
 def test_pair_effects_enter_log_trade_costs(sample: GravityData, model: OneSectorGE) -> None:
     # μ_ij adds to ln t^(1−σ): the same as a cost variable μ with coefficient 1.
     mu = np.random.default_rng(7).normal(0, 0.3, (sample.n, sample.n))
@@ -356,6 +361,7 @@ def test_pair_effects_enter_log_trade_costs(sample: GravityData, model: OneSecto
     np.testing.assert_allclose(a.trade_cost, b.trade_cost, rtol=1e-14)
 
 
+@pytest.mark.slow
 def test_prohibitive_tariffs_are_reached_by_continuation(model: OneSectorGE) -> None:
     # 500% U.S. tariffs on everyone at sigma = 10: Newton from the baseline does not contract in
     # the conditional GE (which holds U.S. output fixed), so the shock is applied in steps.
@@ -371,6 +377,7 @@ def test_prohibitive_tariffs_are_reached_by_continuation(model: OneSectorGE) -> 
     assert f.loc["USA", "exports_pct"] < -99 and f.loc["USA", "domestic_trade_pct"] > 100
 
 
+@pytest.mark.slow
 def test_non_convergence_raises_a_typed_error_with_diagnostics(model: OneSectorGE) -> None:
     with pytest.raises(GEConvergenceError) as err:
         model.solve(Counterfactual(tariff={("CHN", "USA"): 5.0}), max_iter=1)
@@ -379,11 +386,14 @@ def test_non_convergence_raises_a_typed_error_with_diagnostics(model: OneSectorG
     assert "NOT converged" in str(err.value)
 
 
+@pytest.mark.slow
 def test_options_are_validated(model: OneSectorGE, sample: GravityData) -> None:
-    with pytest.raises(ValueError, match=r"full_ge must be one of \('endowment', 'gegravity'\)"):
+    with pytest.raises(OptionError, match=r"full_ge: expected one of 'endowment', 'gegravity'; got 'iterative'"):
         model.solve(full_ge="iterative")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="sigma must be a number > 1"):
+    with pytest.raises(OptionError, match="sigma: expected a number > 1; got 1.0"):
         model.solve(sigma=1.0)
+    with pytest.raises(OptionError, match="sigma: expected a number > 1; got nan"):
+        OneSectorGE(sample, model.coefficients, float("nan"), "DEU")
     with pytest.raises(GravityInputError, match="unknown country 'XXX'.*AUS, AUT"):
         OneSectorGE(sample, model.coefficients, 5, "XXX")
     with pytest.raises(GravityInputError, match="not cost variables"):
@@ -398,6 +408,7 @@ def test_options_are_validated(model: OneSectorGE, sample: GravityData) -> None:
         model.solve(beta=np.ones(3))
 
 
+@pytest.mark.slow
 def test_results_object(model: OneSectorGE) -> None:
     res = model.solve(Counterfactual(tariff={("CHN", "USA"): 0.6}, name="China 60"))
     f = res.to_frame()
@@ -421,7 +432,7 @@ def test_results_object(model: OneSectorGE) -> None:
     assert "revenue spent by the importer" in res.method
     with pytest.raises(ValueError):
         res.full.x[0, 0] = 1.0
-    with pytest.raises(ValueError, match="stage must be one of"):
+    with pytest.raises(OptionError, match="stage: expected one of 'conditional', 'full'; got 'baseline'"):
         res.to_frame("baseline")  # type: ignore[arg-type]
 
 
@@ -445,6 +456,7 @@ def test_gravity_data_from_frame_checks_its_input() -> None:
     assert sums.output.tolist() == [3.0, 7.0] and sums.expenditure.tolist() == [4.0, 6.0]
 
 
+@pytest.mark.slow
 def test_gravity_data_from_the_store(store, data_dir: Path, model: OneSectorGE) -> None:  # type: ignore[no-untyped-def]
     from econsec.analytics.models.gravity import gravity_data_from_store
 

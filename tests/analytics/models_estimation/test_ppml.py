@@ -22,6 +22,7 @@ from econsec.analytics.models.estimation import (
     estimate_ppml,
     from_store,
 )
+from econsec.errors import NotFoundError, OptionError
 from econsec.store import Store
 from tests.conftest import ingest_real
 
@@ -262,10 +263,10 @@ def test_nothing_left_to_estimate_is_a_clear_error() -> None:
 
 
 def test_options_are_validated_once_with_the_allowed_values() -> None:
-    with pytest.raises(ValueError, match="fixed_effects must be one of 'exporter-importer', "
-                                         "'exporter-importer-pair', 'none'; got 'pair'"):
+    with pytest.raises(OptionError, match="fixed_effects: expected one of 'exporter-importer', "
+                                          "'exporter-importer-pair', 'none'; got 'pair'"):
         PPML(fixed_effects="pair")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="vcov must be one of 'cluster-pair'"):
+    with pytest.raises(OptionError, match="vcov: expected one of 'cluster-pair'"):
         PPML(vcov="HC1")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="not the string 'rta'"):
         PPML("rta")  # type: ignore[arg-type]
@@ -303,7 +304,7 @@ def test_results_are_read_only() -> None:
     df.loc[0, "trade"] = 1e12  # the input frame is not referenced either
     assert r.fitted["trade"].iloc[0] != 1e12
     assert r.converged and r.iterations == r.diagnostics.iterations >= 1
-    with pytest.raises(KeyError, match="estimated: \\['exporter', 'importer'\\]"):
+    with pytest.raises(NotFoundError, match="estimated: \\['exporter', 'importer'\\]"):
         r.fe("pair")
 
 
@@ -321,6 +322,7 @@ def test_summary_and_provenance_say_how_and_from_what() -> None:
 
 
 # -- the store ------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_from_store_builds_the_panels(store: Store, data_dir: Path) -> None:
     ingest_real(store, data_dir, "agtpa", "gegravity_sample")
     years = [1986, 2006]

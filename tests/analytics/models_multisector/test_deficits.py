@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import brentq
 
 from econsec.analytics.models.multisector import MultiSectorModel, from_trade
-from econsec.analytics.models.multisector.data import MultiSectorInputError
+from econsec.errors import OptionError
 from tests.analytics.models_multisector.helpers import random_mrio
 
 THETA = 4.0
@@ -66,5 +66,5 @@ def test_balanced_calibration_identities() -> None:
 
 def test_option_is_checked() -> None:
     cal = from_trade(np.ones((2, 2, 1)), countries=["A", "B"], sectors=["s"])
-    with pytest.raises(MultiSectorInputError, match="deficits must be 'fixed' or 'removed'"):
+    with pytest.raises(OptionError, match="deficits: expected one of 'fixed', 'removed'; got 'zero'"):
         MultiSectorModel(cal, theta=np.full(1, THETA)).solve(deficits="zero")   # type: ignore[arg-type]

@@ -24,6 +24,8 @@ from econsec.sources.registry import get
 from econsec.sources.wiod import LABELS
 from econsec.store import Store, ingest
 
+pytestmark = pytest.mark.slow  # reads the real data directory
+
 FINAL = ["CONS_h", "CONS_np", "CONS_g", "GFCF"]
 
 

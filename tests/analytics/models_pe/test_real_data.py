@@ -16,8 +16,11 @@ import pytest
 
 from econsec.analytics.models.pe import SmartModel, SmartSpec, load_baseline, tariff_shocks
 from econsec.analytics.models.pe.elasticities import LABEL_HS3, LABEL_HS3_PREFIX, LABEL_SITC5
+from econsec.errors import NotFoundError
 from econsec.store import Store
 from tests.conftest import ingest_real
+
+pytestmark = pytest.mark.slow  # reads the real data directory
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +90,7 @@ def test_top_diversion_gains_for_korea_and_japan(china60) -> None:  # type: igno
         assert (top["top_loser"] == "CHN").all()
         assert (top["share_scenario"] > top["share_baseline"]).all()
     assert china60.top_diversion_gains("KOR", 1)["product"].item() == "8507600020"  # Li-ion batteries
-    with pytest.raises(KeyError, match="XXX"):
+    with pytest.raises(NotFoundError, match="XXX"):
         china60.top_diversion_gains("XXX")
     text = china60.summary()
     assert "KOR South Korea: 130.46" in text and "LITHIUM-ION" in text and "census_hs10" in text

@@ -17,6 +17,7 @@ from econsec.analytics.models.pe import (
     baseline_from_frame,
     tariff_shocks,
 )
+from econsec.errors import OptionError
 
 
 @pytest.fixture()
@@ -144,15 +145,16 @@ def test_bad_shocks_are_rejected(base, frame: pd.DataFrame, message: str) -> Non
         apply_shocks(base, frame)
 
 
-@pytest.mark.parametrize(("kw", "message"), [
-    ({"import_demand_elasticity": 1.5}, "negative"),
-    ({"demand": "linear"}, "one of ('smart', 'isoelastic')"),
-    ({"sigma_source": "hs6"}, "one of ('hs3', 'sitc5', 'default')"),
-    ({"substitution_elasticity": -1}, "≥ 0"),
-    ({"export_supply_elasticity": 0.0}, "> 0"),
+@pytest.mark.parametrize(("kw", "error", "message"), [
+    ({"import_demand_elasticity": 1.5}, SmartInputError, "negative"),
+    ({"demand": "linear"}, OptionError, "demand: expected one of 'smart', 'isoelastic'; got 'linear'"),
+    ({"sigma_source": "hs6"}, OptionError,
+     "sigma_source: expected one of 'hs3', 'sitc5', 'default'; got 'hs6'"),
+    ({"substitution_elasticity": -1}, SmartInputError, "≥ 0"),
+    ({"export_supply_elasticity": 0.0}, SmartInputError, "> 0"),
 ])
-def test_bad_spec_is_rejected(kw: dict, message: str) -> None:  # type: ignore[type-arg]
-    with pytest.raises(SmartInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+def test_bad_spec_is_rejected(kw: dict, error: type[Exception], message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
         SmartSpec(**kw)
 
 

@@ -54,6 +54,7 @@ def test_preset_files_are_named_after_the_scenario() -> None:
 
 
 @pytest.mark.parametrize("make", [april_scenario, july_scenario])
+@pytest.mark.slow
 def test_generated_presets_match_the_data(make: Callable[[Path], Scenario], data_dir: Path) -> None:
     # The committed TOML is exactly what the generator writes from the shared data files.
     s = make(data_dir)
@@ -62,6 +63,7 @@ def test_generated_presets_match_the_data(make: Callable[[Path], Scenario], data
     assert load_preset(s.name) == s
 
 
+@pytest.mark.slow
 def test_july_preset_equals_the_store(store: Store, data_dir: Path) -> None:
     # Every Annex I country rate in the store's tariffs table (source reciprocal_2025) is the
     # rate the preset puts on that country's goods in the United States.

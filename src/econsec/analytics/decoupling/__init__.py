@@ -1,6 +1,6 @@
 """Technology-decoupling scenarios between blocs (IMF WP/21/69, Cerdeiro et al. 2021) on the
 Caliendo–Parro model with input–output links, and the loop from a GE scenario back to the
-structural vulnerability indicators. Methods: docs/decoupling.md; methods.md §6.
+structural vulnerability indicators. Methods: docs/decoupling.md; methods.md §6.6–9.
 
 >>> cal = load_wiod(store, 2011)                                   # doctest: +SKIP
 >>> res = run(cal, [preset("us-china-attach"), preset("us-china")])  # doctest: +SKIP

@@ -39,7 +39,8 @@ from econsec.analytics.models.multisector import (
     MultiSectorResults,
     Shock,
 )
-from econsec.errors import EconsecError, NotFoundError
+from econsec.analytics.models.multisector.model import Deficits
+from econsec.errors import EconsecError, NotFoundError, check_choice
 
 #: The 27 EU members of 2011 as WIOD codes (WIOD 2013 covers all of them). GBR is a member:
 #: it was one in the data year. A post-Brexit EU is a TOML scenario with GBR left out.
@@ -237,7 +238,7 @@ PRESETS: dict[str, DecouplingSpec] = {
 def preset(name: str, barrier: float | None = None) -> DecouplingSpec:
     """A preset by name (see :data:`PRESETS`), optionally with another barrier."""
     if name not in PRESETS:
-        raise DecouplingError(f"unknown decoupling preset {name!r}; presets: {', '.join(PRESETS)}")
+        raise NotFoundError(f"unknown decoupling preset {name!r}; presets: {', '.join(PRESETS)}")
     spec = PRESETS[name]
     return spec if barrier is None else spec.with_barrier(barrier)
 
@@ -333,8 +334,7 @@ def run(cal: Calibration, specs: Sequence[DecouplingSpec], *,
     (``model`` overrides θ or solver options; it must be built on ``cal``). With
     ``deficits="removed"`` the deficits are removed first: blocs, attachment and the shocks are
     built on the balanced-trade calibration (:meth:`MultiSectorModel.balanced_calibration`)."""
-    if deficits not in ("fixed", "removed"):
-        raise DecouplingError(f"deficits must be 'fixed' or 'removed', got {deficits!r}")
+    check_choice(deficits, Deficits, option="deficits")
     m = model if model is not None else MultiSectorModel(cal, intermediates="io")
     if m.calibration is not cal:
         raise DecouplingError("the model must be built on the same calibration")

@@ -1,4 +1,4 @@
-"""Backtest of the early-warning score, month by month as if live (no look-ahead).
+"""Backtest of the early-warning score, month by month as if live (no look-ahead; methods.md §7.6).
 
 Every signal at month t uses data up to t only (tested: scoring the panel truncated at t gives
 the same month-t score), so scoring the whole history once equals running the scan each month.

@@ -5,13 +5,12 @@ imports by supplier ``m_{ipt}`` and the item total ``M_{it}``. Imports come from
 own import statistics; where the importer does not report in a source, the partner's reported
 exports to it are used instead (mirror flows: Japan's exports by destination give every
 destination's imports from Japan). Aggregate partners (WLD, EUN) are not suppliers; ``WLD``, when
-present, is the item total.
+present, is the item total. Pure: the store's side is :mod:`econsec.analytics.ews.data`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,6 @@ from econsec.analytics.ews import signals as sg
 from econsec.analytics.ews.scoring import ScoringRules, level_codes, score
 from econsec.analytics.ews.stl import stl_drop
 from econsec.errors import OptionError
-from econsec.store import Store
 
 AGGREGATES = ("WLD", "EUN")
 #: Goods groups whose world price is a signal (Pink Sheet series; data, extend freely).
@@ -54,30 +52,6 @@ class MonthlyPanel:
         """The panel as known at month index ``t`` (periods after t removed)."""
         return MonthlyPanel(self.items, self.partners, self.months[:t + 1],
                             self.flows[..., :t + 1], self.total[:, :t + 1], self.source, self.vintage)
-
-
-def load_panel(store: Store, source: str, *, importers: Sequence[str] | None = None,
-               items: pd.DataFrame | None = None) -> MonthlyPanel:
-    """Load the monthly import panel of ``source`` (importer-reported, else mirror exports)."""
-    sql = """
-    WITH r AS (
-      SELECT importer, exporter, classification, product, year, month, value,
-             CASE WHEN flow = 'import' AND reporter = importer THEN 0 ELSE 1 END AS pref
-      FROM trade_flows WHERE source = ? AND month IS NOT NULL AND value IS NOT NULL
-        AND ((flow = 'import' AND reporter = importer) OR (flow = 'export' AND reporter = exporter))
-        AND importer NOT IN ('WLD', 'EUN'))
-    SELECT importer, exporter, classification, product, year, month, value FROM r
-    QUALIFY pref = min(pref) OVER (PARTITION BY importer, exporter, classification, product, year, month)
-    """
-    df = store.df(sql, [source])
-    if importers is not None:
-        df = df[df.importer.isin(list(importers))]
-    if items is not None:
-        keys = items[["importer", "classification", "product"]].drop_duplicates()
-        df = df.merge(keys, on=["importer", "classification", "product"])
-    v = store.df("SELECT string_agg(DISTINCT vintage, '; ') AS v FROM ingest_log "
-                 "WHERE source = ? AND superseded_by IS NULL", [source])
-    return panel_from_frame(df, source=source, vintage=str(v.v.iloc[0] or ""))
 
 
 def panel_from_frame(df: pd.DataFrame, *, source: str, vintage: str) -> MonthlyPanel:
@@ -197,18 +171,6 @@ def _event_matrix(panel: MonthlyPanel, events: pd.DataFrame, months: int = 12) -
     return out
 
 
-def store_inputs(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """GPRC by country and monthly prices from the store (empty frames when not ingested)."""
-    g = store.df("SELECT country, period, value FROM risk_indices WHERE index_name = 'GPRC' "
-                 "AND country IS NOT NULL")
-    p = store.df("SELECT series, period, value FROM prices WHERE freq = 'M' AND series IN "
-                 f"({', '.join('?' * len(set(PRICE_SERIES.values())))})",
-                 sorted(set(PRICE_SERIES.values())))
-    for f in (g, p):
-        f["period"] = pd.to_datetime(f["period"])
-    return g, p
-
-
 def month_index(panel: MonthlyPanel, ym: str) -> int:
     """Index of month ``YYYY-MM`` in the panel.
 
@@ -226,5 +188,5 @@ def month_index(panel: MonthlyPanel, ym: str) -> int:
     return int(panel.months.get_loc(pd.Timestamp(ym + "-01")))
 
 
-__all__ = ["AGGREGATES", "PRICE_SERIES", "MonthlyPanel", "evaluate", "load_panel", "month_index",
-           "panel_from_frame", "store_inputs"]
+__all__ = ["AGGREGATES", "PRICE_SERIES", "MonthlyPanel", "evaluate", "month_index",
+           "panel_from_frame"]

@@ -20,9 +20,10 @@ from typing import Literal
 import numpy as np
 
 from econsec.analytics.ews.signals import persistence
+from econsec.errors import check_choice, choices
 
 Level = Literal["normal", "watch", "warning", "critical"]
-LEVELS: tuple[Level, ...] = ("normal", "watch", "warning", "critical")
+LEVELS: tuple[Level, ...] = choices(Level)
 
 #: The value weight sits on ``stl_drop``: on the backtest's tuning half it beat ``value_drop``
 #: (both warn ahead of 2 of 3 events; 0.93 vs 1.85 false alarms per 100 quiet series-months;
@@ -33,9 +34,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 #: Interchangeable import-value signals: YoY log change robust z, or the STL remainder robust z
 #: (``econsec.analytics.ews.stl``). Which one scores is data: the one with a positive weight.
-VALUE_SIGNALS: tuple[str, ...] = ("value_drop", "stl_drop")
-SIGNALS: tuple[str, ...] = (*DEFAULT_WEIGHTS, "value_drop")
 ValueSignal = Literal["value_drop", "stl_drop"]
+VALUE_SIGNALS: tuple[ValueSignal, ...] = choices(ValueSignal)
+SIGNALS: tuple[str, ...] = (*DEFAULT_WEIGHTS, "value_drop")
 #: Divisors that put non-z signals on a z-like scale (share points: 0.10 shift ≈ 1 z).
 DEFAULT_SCALES: dict[str, float] = {"share_shift": 0.10, "concentration_jump": 0.05}
 
@@ -81,8 +82,7 @@ class ScoringRules:
 
     def with_value_signal(self, name: ValueSignal) -> ScoringRules:
         """The same rules with the value weight moved onto signal ``name`` (``value_drop`` | ``stl_drop``)."""
-        if name not in VALUE_SIGNALS:
-            raise ValueError(f"value signal must be one of {', '.join(VALUE_SIGNALS)}, got {name!r}")
+        check_choice(name, ValueSignal, option="value signal")
         w = dict(self.weights)
         total = sum(w.pop(s, 0.0) for s in VALUE_SIGNALS)
         w[name] = total

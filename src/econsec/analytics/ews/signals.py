@@ -1,4 +1,4 @@
-"""Early-warning signals (methods.md §7): pure functions over ``(series, time)`` arrays.
+"""Early-warning signals (methods.md §7.2): pure functions over ``(series, time)`` arrays.
 
 Every signal is computed at month *t* from data up to and including *t* only (no look-ahead),
 so a backtest that evaluates month *t* sees exactly what a live scan at *t* would.

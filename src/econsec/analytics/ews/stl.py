@@ -1,4 +1,4 @@
-"""STL seasonal-trend decomposition (Cleveland et al. 1990), vectorised across series.
+"""STL seasonal-trend decomposition (Cleveland et al. 1990), vectorised; methods.md §7.3.
 
 STL splits a series into trend, seasonal and remainder, ``y_t = T_t + S_t + R_t``, by
 alternating LOESS smoothers (an inner loop) and, when robust, re-weighting the observations by

@@ -1,6 +1,6 @@
 """Watchlists: items per importer with grade A–D and check frequency.
 
-Generated items follow the Korea 2021 rule of the critical-item screens (methods.md §1, §7): an
+Generated items follow the Korea 2021 rule of the critical-item screens (methods.md §1.4, §7.1): an
 item is watched when one supplier has at least ``min_share`` of the importer's imports over the
 last 12 months. Grades by that top share ``s``: A ``s ≥ 0.9``, B ``s ≥ 0.75``, C ``s ≥ 0.6``,
 D otherwise; check frequency A weekly, B bi-weekly, C monthly, D quarterly (Korea's scheme).

@@ -1,4 +1,4 @@
-"""Export competitiveness (methods.md §3): Balassa RCA, world market share, trade
+"""Export competitiveness (methods.md §3.1): Balassa RCA, world market share, trade
 specialisation, and the products where a country is competitive *and* import-dependent.
 
 * RCA_sp = (x_sp / X_s) / (X_wp / X_w) (Balassa 1965); its export-weighted mean over p is 1.

@@ -1,4 +1,4 @@
-"""Economic and product complexity (Hidalgo & Hausmann 2009; Atlas of Economic Complexity).
+"""Economic and product complexity (Hidalgo & Hausmann 2009; methods.md §3.2).
 
 For one year, with exports x_cp of location c in product p:
 
@@ -29,8 +29,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from econsec.errors import check_choice, choices
+
 Convention = Literal["py-ecomplexity", "stata"]
-CONVENTIONS: tuple[Convention, ...] = ("py-ecomplexity", "stata")
+CONVENTIONS: tuple[Convention, ...] = choices(Convention)
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,7 @@ def complexity(x: np.ndarray, *, threshold: float = 1.0,
     outlook : also compute proximity-based density, COI and COG (False leaves them NaN: RCA,
         ECI and PCI alone need no product-space matrix).
     """
-    if convention not in CONVENTIONS:
-        raise ValueError(f"convention must be one of {CONVENTIONS}, got {convention!r}")
+    check_choice(convention, Convention, option="convention")
     x = np.asarray(x, dtype=np.float64)
     rca = rca_matrix(x)
     mcp = (np.nan_to_num(rca) >= threshold).astype(np.float64)

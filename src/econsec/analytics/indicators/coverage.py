@@ -1,4 +1,4 @@
-"""Coverage: how much of each economy's trade a panel sees, against an independent total.
+"""Coverage (methods.md §10): how much of each economy's trade a panel sees vs an independent total.
 
 A panel assembled from partial reports can miss most of an economy's trade without any sign in
 the flows themselves. In the shared UN Comtrade HS2 file, 30 economies report their exports and

@@ -32,16 +32,18 @@ import pandas as pd
 
 from econsec.analytics.indicators.coverage import BENCHMARKS
 from econsec.analytics.indicators.panel import TradePanel, panel_from_frame
+from econsec.errors import NotFoundError, StoreError
 from econsec.store import Store
 
+# {value} is value_usd, or value for a source that gives no USD values (``load_panel``).
 _FLOWS = """
 CREATE OR REPLACE TEMP TABLE _panel_f AS
-SELECT t.exporter, t.importer, t.flow, left(t.product, $level) AS product, sum(t.value_usd) AS value
+SELECT t.exporter, t.importer, t.flow, left(t.product, $level) AS product, sum(t.{value}) AS value
 FROM trade_flows t
 JOIN countries ce ON ce.iso3 = t.exporter
 JOIN countries ci ON ci.iso3 = t.importer
 WHERE t.source = $source AND t.year = $year AND t.month IS NULL
-  AND t.classification <> 'TOTAL' AND t.value_usd > 0 AND t.exporter <> t.importer
+  AND t.classification <> 'TOTAL' AND t.{value} > 0 AND t.exporter <> t.importer
   AND ce.kind <> 'aggregate' AND (ci.kind <> 'aggregate' OR t.importer = 'WLD')
 GROUP BY ALL
 """
@@ -121,12 +123,13 @@ def io_panel(store: Store, source: str, year: int) -> TradePanel:
     """Bilateral goods trade by sector from an MRIO year (module docstring), in USD."""
     table = io_table_of(store, source)
     if table is None:
-        raise KeyError(f"source {source!r} is not an input–output table in the store")
+        raise NotFoundError(f"source {source!r} is not an input–output table in the store")
     units = store.df("SELECT DISTINCT unit FROM io_flows WHERE io_table = ? AND year = ?",
                      [table, year])["unit"].tolist()
     if units != ["million USD"]:
-        raise KeyError(f"{table} {year}: expected flows in million USD, found {units or 'no rows'}; "
-                       f"years: {source_years(store, source)}")
+        msg = (f"{table} {year}: expected flows in million USD, found {units or 'no rows'}; "
+               f"years: {source_years(store, source)}")
+        raise NotFoundError(msg) if not units else StoreError(msg)
     flows = store.df("""SELECT row_country AS exporter, col_country AS importer, row_sector AS product,
                                sum(value) * 1e6 AS value
                         FROM io_flows WHERE io_table = ? AND year = ? AND row_country <> col_country
@@ -208,22 +211,39 @@ def benchmark_vintage(store: Store, exclude: str | None = None) -> str:
     return "; ".join(found) if found else "none in the store"
 
 
-def load_panel(store: Store, source: str, year: int, *, level: int | None = None) -> TradePanel:
+def load_panel(store: Store, source: str, year: int, *, level: int | None = None,
+               bilateral: bool = True) -> TradePanel:
     """One year of ``source`` as a panel at ``level`` product digits (default: the source's own);
-    an input–output source gives its goods sectors (:func:`io_panel`; ``level`` is ignored)."""
+    an input–output source gives its goods sectors (:func:`io_panel`; ``level`` is ignored).
+
+    ``bilateral=False`` also accepts a source with exports to the World only (no bilateral rows,
+    e.g. ``sitc2_toy``): the panel then has world exports and no imports, enough for RCA and ECI.
+    A source that gives no USD values (``value_usd`` NULL for the whole year, one currency) is
+    read in its own unit (``TradePanel.unit``); its World rows are then not taken as complete
+    national totals (no independent total can check them), so its coverage is unknown.
+    """
     if io_table_of(store, source) is not None:
         return io_panel(store, source, year)
     info = store.df("""SELECT max(length(product)) AS n, string_agg(DISTINCT classification, '/'
-                           ORDER BY classification) AS cls
+                           ORDER BY classification) AS cls, count(value_usd) AS n_usd,
+                           count(value) AS n_value, list(DISTINCT currency) AS currencies
                        FROM trade_flows WHERE source = ? AND year = ? AND month IS NULL
                          AND classification <> 'TOTAL'""", [source, year]).iloc[0]
     if pd.isna(info["n"]):
-        raise KeyError(f"source {source!r} has no product-level flows in {year}; "
-                       f"years: {source_years(store, source)}")
+        raise NotFoundError(f"source {source!r} has no product-level flows in {year}; "
+                            f"years: {source_years(store, source)}")
     level = int(info["n"]) if level is None else level
+    unit = "USD"
+    if int(info["n_usd"]) == 0:
+        currencies = [str(c) for c in info["currencies"] if c is not None]
+        if int(info["n_value"]) == 0 or len(currencies) != 1:
+            raise NotFoundError(f"source {source!r} has no USD values in {year} and no single "
+                                f"currency to read instead (currencies: {currencies or 'none'})")
+        unit = currencies[0]
     con = store.con
     try:
-        con.execute(_FLOWS, {"level": level, "source": source, "year": year})
+        con.execute(_FLOWS.format(value="value_usd" if unit == "USD" else "value"),
+                    {"level": level, "source": source, "year": year})
         con.execute(_DIMS)
         n_imp, n_exp, has_exports, n_flows = con.execute(_META).fetchall()[0]
         # One flow kind per (exporter, importer, product) key needs no second aggregation.
@@ -235,8 +255,10 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
         products = np.asarray(con.execute("SELECT p FROM _panel_p ORDER BY i").fetchnumpy()["p"], dtype=object)
     finally:
         con.execute(_CLEANUP)
-    if len(bil["value"]) == 0:
-        raise KeyError(f"source {source!r} has no bilateral product-level flows in {year}")
+    if len(bil["value"]) == 0 and bilateral:
+        raise NotFoundError(f"source {source!r} has no bilateral product-level flows in {year}"
+                            + ("; it has exports to the World only (enough for competitiveness "
+                               "and complexity)" if len(world["value"]) else ""))
     we, wk = world["e"].astype(np.int64), world["k"].astype(np.int64)
     xw = np.bincount(we * len(products) + wk, np.asarray(world["value"], dtype=np.float64),
                      minlength=len(countries) * len(products)).reshape(len(countries), len(products))
@@ -244,8 +266,8 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
     reported = np.zeros(len(countries), dtype=bool)
     reported[we[how == "reported"]] = True
     notes = []
-    mirror = bool(has_exports) and n_imp < len(countries)
-    if n_imp == 0 and has_exports:
+    mirror = bool(has_exports) and n_imp < len(countries) and len(bil["value"]) > 0
+    if n_imp == 0 and mirror:
         notes.append(f"imports are mirror data: exports reported by {n_exp} economies to their partners")
     elif n_imp:
         notes.append(f"imports reported by {n_imp} economies; mirror data for the others")
@@ -256,6 +278,11 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
     if (how == "mirrored").any():
         notes.append(f"world exports of {len(np.unique(we[how == 'mirrored']))} economies that "
                      "report nothing are their partners' reported imports from them")
+    if len(bil["value"]) == 0:
+        notes.append("no bilateral flows: the source gives exports to the World only, so the panel "
+                     "has no imports")
+    if unit != "USD":  # World rows in an unchecked unit are not taken as complete totals
+        reported[:] = False
     return TradePanel(year=year, countries=countries, products=products,
                       exporter=np.asarray(bil["e"], dtype=np.int32),
                       importer=np.asarray(bil["m"], dtype=np.int32),
@@ -263,4 +290,4 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
                       value=np.asarray(bil["value"], dtype=np.float64), world_exports=xw,
                       source=source, classification=f"{info['cls']} at {level} digits",
                       vintage=vintage(store, source), mirror=mirror, notes=tuple(notes),
-                      sorted_by_importer=True, world_reported=reported)
+                      sorted_by_importer=True, world_reported=reported, unit=unit)

@@ -1,4 +1,4 @@
-"""Exposure to the United States and China (the paper's Section II): each country's export and
+"""Exposure to the United States and China (methods.md §11): each country's export and
 import shares with both, by year, and the change since a base year (2017 by default).
 
 share_exports_c,k = X_c→k / X_c and share_imports_c,k = M_c←k / M_c for k ∈ {USA, CHN}. Totals
@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.indicators import coverage as cv
+from econsec.errors import NotFoundError
 from econsec.store import Store
 
 _SQL = """
@@ -57,7 +58,7 @@ def exposure(store: Store, source: str, *, partners: Sequence[str] = ("USA", "CH
     """Per country × year: total exports and imports, shares with each partner, change since base."""
     df = store.df(_SQL, [source])
     if df.empty:
-        raise KeyError(f"source {source!r} has no annual flows with both partners identified")
+        raise NotFoundError(f"source {source!r} has no annual flows with both partners identified")
     aggs = store.df("SELECT iso3 FROM countries WHERE kind = 'aggregate'")["iso3"]
     df.attrs["aggregates"] = tuple(aggs)
     exp_rows = df[df["flow"].isin(["export", "reconciled"])]

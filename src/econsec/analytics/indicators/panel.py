@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from econsec.errors import NotFoundError
+
 
 @dataclass(frozen=True)
 class TradePanel:
@@ -47,6 +49,9 @@ class TradePanel:
     world_reported: np.ndarray | None = None
     #: the panel covers every economy's trade by construction (an MRIO's closed world)
     complete: bool = False
+    #: unit of ``value`` and ``world_exports``: "USD", or the source's own currency where it
+    #: gives no USD values (shares and RCA are unit-free; levels are then not in USD)
+    unit: str = "USD"
 
     @property
     def n_countries(self) -> int:
@@ -69,18 +74,20 @@ class TradePanel:
                            minlength=c * p).reshape(c, p)
 
     def code(self, iso3: str) -> int:
-        """Index of a country; KeyError naming the panel's coverage when absent."""
+        """Index of a country; NotFoundError naming the panel's coverage when absent."""
         hit = np.flatnonzero(self.countries == iso3)
         if not hit.size:
-            raise KeyError(f"{iso3} is not in the {self.source} panel for {self.year}")
+            raise NotFoundError(f"{iso3} is not in the {self.source} panel for {self.year}")
         return int(hit[0])
 
     def describe(self) -> str:
         """One line: source, classification, year, coverage and how imports were obtained."""
         kind = "mirror data (partners' reported exports)" if self.mirror else "as reported"
+        imports = f"imports {kind}" if len(self.value) else "no imports (exports to the World only)"
+        unit = "" if self.unit == "USD" else f"; values in {self.unit!r}, not USD"
         return (f"{self.source} ({self.vintage}), {self.classification}, {self.year}: "
                 f"{len(self.value):,} bilateral rows, {self.n_countries} economies, "
-                f"{self.n_products} products; imports {kind}")
+                f"{self.n_products} products; {imports}{unit}")
 
 
 def panel_from_frame(flows: pd.DataFrame, *, year: int, world: pd.DataFrame | None = None,

@@ -1,4 +1,4 @@
-"""Residual and confidential product codes: trade recorded without saying what the goods are.
+"""Residual and confidential codes (methods.md §1.7): trade recorded without naming the goods.
 
 Customs nomenclatures keep codes for trade that is not classified by kind of good:
 

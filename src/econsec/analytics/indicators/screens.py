@@ -31,10 +31,10 @@ import pandas as pd
 
 from econsec.analytics.indicators.concentration import Concentration, supplier_ranks
 from econsec.analytics.indicators.panel import TradePanel
-from econsec.errors import NotFoundError, OptionError
+from econsec.errors import NotFoundError, OptionError, check_choice, choices
 
 Screen = Literal["eu", "geodep", "merics", "korea"]
-SCREENS: tuple[Screen, ...] = ("eu", "geodep", "merics", "korea")
+SCREENS: tuple[Screen, ...] = choices(Screen)
 NO_EXPORTS_RATIO = 9999.0
 
 
@@ -67,8 +67,7 @@ def screen(name: Screen, conc: Concentration, own_exports: np.ndarray, world_hhi
     ``extra_share`` (C × P) is the extra-bloc share of imports, used for bloc importers by the EU
     and GeoDep screens; ``None`` means every importer is a single country.
     """
-    if name not in SCREENS:
-        raise OptionError(f"screen must be one of {SCREENS}, got {name!r}")
+    check_choice(name, Screen, option="screen")
     hhi = np.nan_to_num(conc.hhi)
     ratio = np.nan_to_num(import_export_ratio(conc.imports, own_exports))
     if name == "korea":

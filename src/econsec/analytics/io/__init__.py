@@ -3,7 +3,7 @@
 :class:`MRIO` holds one table (Z, Y, value added, labels) and runs the analyses, each returning a
 read-only :class:`IOResult`: ``multipliers()``, ``value_added_in_trade()``, ``accounts()``,
 ``extraction()`` and ``supply_shock()``. The pure kernels (``calc_A``, ``calc_L``, ``calc_G``, …)
-are in :mod:`econsec.analytics.io.equations`. Methods: docs methods.md §6; Miller & Blair (2009).
+are in :mod:`econsec.analytics.io.equations`. Methods: docs/methods.md §6.1–5; Miller & Blair (2009).
 """
 
 from econsec.analytics.io.equations import (

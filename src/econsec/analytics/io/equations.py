@@ -28,11 +28,17 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import scipy.linalg as sla
 
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, choice_error
+
+#: Hypothetical extraction: both link directions, backward (purchases) or forward (sales).
+ExtractionKind = Literal["total", "backward", "forward"]
+#: Supply-shock propagation: downstream (Ghosh, supply-driven) or upstream (Leontief).
+ShockModel = Literal["ghosh", "leontief"]
 
 
 class LeontiefError(EconsecError):
@@ -360,7 +366,7 @@ def extraction_losses(L: np.ndarray, x: np.ndarray, kind: str, n_regions: int) -
         lx = by_region(L * x[np.newaxis, :], n_regions, axis=1)               # (n, R)
         lx[np.arange(n), np.arange(n) // (n // n_regions)] -= x
         return (lx / d[:, np.newaxis]).T
-    raise ValueError(f"kind must be one of ('total', 'backward', 'forward'), got {kind!r}")
+    raise choice_error(kind, ExtractionKind, option="kind")
 
 
 def extract(A: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray, va: np.ndarray,
@@ -384,7 +390,7 @@ def extract(A: np.ndarray, Z: np.ndarray, x: np.ndarray, y: np.ndarray, va: np.n
     elif kind == "forward":
         M, rhs = (np.eye(len(x)) - calc_B(Z, x) * keep[:, np.newaxis]).T, va
     else:
-        raise ValueError(f"kind must be one of ('total', 'backward', 'forward'), got {kind!r}")
+        raise choice_error(kind, ExtractionKind, option="kind")
     xbar = np.linalg.solve(M, rhs)
     return xbar, float(np.abs(M @ xbar - rhs).max() / max(np.abs(rhs).max(), 1e-300))
 
@@ -419,7 +425,19 @@ def supply_shock(leontief: Leontief, Z: np.ndarray, x: np.ndarray, idx: np.ndarr
         total = cols @ np.linalg.solve(cols[idx, :], dx_s)
         first = Z[:, idx] @ cut
     else:
-        raise ValueError(f"model must be one of ('ghosh', 'leontief'), got {model!r}")
+        raise choice_error(model, ShockModel, option="model")
     total[idx] = dx_s
     first[idx] = dx_s
     return first, total
+
+
+def demand_shock(leontief: Leontief, A: np.ndarray, delta_f: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Output change (first round, total), each (n,), when final demand changes by Δf.
+
+    Demand-driven Leontief model (Miller & Blair 2009, ch. 2): x = L f, so Δx = L Δf
+    = Δf + AΔf + A²Δf + …; the first round AΔf is what the change buys directly from suppliers.
+    One solve.
+    """
+    delta_f = np.asarray(delta_f, dtype=np.float64)
+    return A @ delta_f, leontief.solve(delta_f)

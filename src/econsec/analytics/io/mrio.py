@@ -4,8 +4,11 @@ An :class:`MRIO` holds, for R regions × N sectors (n = R·N country-sectors, re
 
 * ``Z`` (n × n) intermediate flows and ``Y`` (n × R·K) final demand by destination region ×
   category (region-major), in one currency unit;
-* gross output x = Z·1 + Y·1 (always the row identity, as pymrio's ``calc_x``: then x = L y
-  holds exactly; a published gross-output column is kept as ``reported_output``);
+* gross output x = Z·1 + Y·1 (the row identity, as pymrio's ``calc_x``: then x = L y holds
+  exactly; a published gross-output column is kept as ``reported_output``), or a **given** x
+  (``from_arrays(x=...)``, ``from_store(output="published")``: WIOD's published gross output,
+  which differs from the row sums in some sectors). A = Z x̂⁻¹ then uses the given x, and
+  x = L (x − Z·1): the table's own final demand Y·1 differs from x − Z·1 by the gap;
 * value added: given, or derived as the balancing item va = x − Zᵀ·1 (all primary inputs). With
   the derived form the GDP identity Σ va = Σ y holds exactly;
 * optional satellite accounts (k stressors × n, with final users' direct part k × R·K).
@@ -28,8 +31,10 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.io import equations as eq
+from econsec.analytics.io.equations import ExtractionKind, ShockModel
 from econsec.analytics.io.results import (
     METHOD_ACCOUNTS,
+    METHOD_DEMAND_SHOCK,
     METHOD_EXTRACTION,
     METHOD_MULTIPLIERS,
     METHOD_SHOCK,
@@ -37,7 +42,7 @@ from econsec.analytics.io.results import (
     Diagnostics,
     IOResult,
 )
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, OptionError, check_choice, choices
 from econsec.store import Store
 
 
@@ -45,12 +50,12 @@ class MRIOError(EconsecError):
     """An MRIO that cannot be built (shapes, labels, missing data) or a bad label or option."""
 
 
-ExtractionKind = Literal["total", "backward", "forward"]
-ShockModel = Literal["ghosh", "leontief"]
-EXTRACTION_KINDS: tuple[ExtractionKind, ...] = ("total", "backward", "forward")
-SHOCK_MODELS: tuple[ShockModel, ...] = ("ghosh", "leontief")
+EXTRACTION_KINDS: tuple[ExtractionKind, ...] = choices(ExtractionKind)
+SHOCK_MODELS: tuple[ShockModel, ...] = choices(ShockModel)
 
 Targets = tuple[str, str] | Sequence[tuple[str, str]]
+#: Gross output x: the table's row sums Z·1 + Y·1, or the gross output it publishes.
+OutputBasis = Literal["row-sums", "published"]
 
 _FLOWS = """
 SELECT coalesce(list_position($1, row_country), 0) - 1 AS rr,
@@ -110,6 +115,8 @@ class MRIO:
     vintage: str = ""
     reported_output: np.ndarray | None = field(default=None, repr=False)
     value_added_derived: bool = False
+    #: gross output given with the table (used for x instead of the row sums Z·1 + Y·1)
+    given_output: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -124,6 +131,10 @@ class MRIO:
         n = R * N
         put(self, "Z", _frozen(self.Z, (n, n), "Z"))
         put(self, "Y", _frozen(self.Y, (n, R * K), "Y"))
+        if self.given_output is not None:
+            put(self, "given_output", _frozen(self.given_output, (n,), "x"))
+            if (self.given_output < 0).any():
+                raise MRIOError("a given gross output x must be ≥ 0")
         put(self, "value_added", _frozen(self.value_added, (n,), "value_added"))
         if self.satellites is not None:
             F = np.atleast_2d(np.asarray(self.satellites, dtype=np.float64))
@@ -141,18 +152,25 @@ class MRIO:
     # -- constructors --------------------------------------------------------------------
     @classmethod
     def from_arrays(cls, Z: Any, Y: Any, *, regions: Sequence[str], sectors: Sequence[str],
-                    categories: Sequence[str], value_added: Any = None, **meta: Any) -> MRIO:
-        """Build from arrays in the layout of the module docstring; without ``value_added`` it is
-        derived as x − Zᵀ1. ``meta`` sets the other fields (satellites, satellites_y,
-        satellite_names, io_table, year, unit, source, vintage, reported_output)."""
+                    categories: Sequence[str], value_added: Any = None, x: Any = None,
+                    **meta: Any) -> MRIO:
+        """Build from arrays in the layout of the module docstring; ``x`` is a given gross output
+        (default: the row sums Z·1 + Y·1); without ``value_added`` it is derived as x − Zᵀ1.
+        ``meta`` sets the other fields (satellites, satellites_y, satellite_names, io_table,
+        year, unit, source, vintage, reported_output)."""
         Z, Y = np.asarray(Z, dtype=np.float64), np.asarray(Y, dtype=np.float64)
         derived = value_added is None
         if derived:
             ok = Z.ndim == Y.ndim == 2 and Z.shape[0] == Z.shape[1] == Y.shape[0]
-            value_added = eq.calc_va(Z, eq.calc_x(Z, Y)) if ok else np.zeros(0)  # bad: refused below
+            given = x is not None and np.shape(x) == Z.shape[:1]   # else refused below
+            if not ok:
+                value_added = np.zeros(0)  # bad shapes: refused below
+            else:
+                xx = np.asarray(x, dtype=np.float64) if given else eq.calc_x(Z, Y)
+                value_added = eq.calc_va(Z, xx)
         return cls(Z=Z, Y=Y, regions=tuple(regions), sectors=tuple(sectors),
                    categories=tuple(categories), value_added=value_added,
-                   value_added_derived=derived, **meta)
+                   value_added_derived=derived, given_output=x, **meta)
 
     @classmethod
     def from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, *, value_added: Any = None,
@@ -178,6 +196,10 @@ class MRIO:
             va = va.iloc[0]
         if isinstance(va, pd.Series):
             va = va.reindex(idx, fill_value=0.0).to_numpy()
+        if isinstance(meta.get("x"), pd.DataFrame):
+            meta["x"] = meta["x"].iloc[:, 0]
+        if isinstance(meta.get("x"), pd.Series):
+            meta["x"] = meta["x"].reindex(idx).to_numpy()   # a missing label: NaN, refused
         F = None if satellites is None else satellites.reindex(columns=idx, fill_value=0.0)
         FY = None if satellites_y is None else satellites_y.reindex(columns=cols, fill_value=0.0)
         return cls.from_arrays(Z.reindex(index=idx, columns=idx, fill_value=0.0).to_numpy(),
@@ -188,8 +210,12 @@ class MRIO:
                    satellite_names=() if F is None else tuple(map(str, F.index)), **meta)
 
     @classmethod
-    def from_store(cls, store: Store, year: int, io_table: str = "WIOD2013") -> MRIO:
+    def from_store(cls, store: Store, year: int, io_table: str = "WIOD2013", *,
+                   output: OutputBasis = "row-sums") -> MRIO:
         """The table ``io_table`` for ``year`` from the store's ``io_flows`` and ``io_sectors``.
+
+        ``output="published"`` takes gross output x from the table's published gross-output
+        column (WIOD's GO) instead of the row sums Z·1 + Y·1 (module docstring).
 
         Regions, sectors and final-demand categories come in the order the source lists them
         (WIOD: country-major AUS … USA, ROW; c1 … c35; CONS_h, CONS_np, CONS_g, GFCF, INVEN).
@@ -197,6 +223,7 @@ class MRIO:
         less subsidies, international transport margins, value added at basic prices) are not
         in the store, so va is all primary inputs together.
         """
+        check_choice(output, OutputBasis, option="output")
         sec = store.df("SELECT country, sector, gross_output, unit, source FROM io_sectors "
                        "WHERE io_table = ? AND year = ? AND kind = 'industry' ORDER BY rowid",
                        [io_table, year])
@@ -236,13 +263,17 @@ class MRIO:
         go = np.zeros(n)
         go[regions.get_indexer(sec["country"]) * N + sectors.get_indexer(sec["sector"])] = \
             sec["gross_output"].fillna(0.0).to_numpy()
+        if output == "published" and sec["gross_output"].isna().any():
+            r = sec[sec["gross_output"].isna()].iloc[0]
+            raise MRIOError(f"{io_table} {year} publishes no gross output for {r['country']}/"
+                            f"{r['sector']}: use the row sums (output='row-sums')")
         source = str(sec["source"].iloc[0])
         vint = store.df("SELECT DISTINCT vintage FROM ingest_log WHERE source = ? "
                         "AND superseded_by IS NULL", [source])["vintage"].tolist()
         return cls.from_arrays(Z, Y, regions=tuple(regions), sectors=tuple(sectors),
                    categories=tuple(categories), io_table=io_table, year=int(year),
                    unit=units.pop() if units else "", source=source, vintage="; ".join(vint),
-                   reported_output=go)
+                   reported_output=go, x=go if output == "published" else None)
 
     # -- shape and labels ----------------------------------------------------------------
     @property
@@ -288,8 +319,8 @@ class MRIO:
     # -- derived quantities (cached) -----------------------------------------------------
     @cached_property
     def x(self) -> np.ndarray:
-        """Gross output x = Z·1 + Y·1."""
-        return eq.calc_x(self.Z, self.Y)
+        """Gross output: the given x, else x = Z·1 + Y·1."""
+        return self.given_output if self.given_output is not None else eq.calc_x(self.Z, self.Y)
 
     @cached_property
     def y(self) -> np.ndarray:
@@ -343,7 +374,9 @@ class MRIO:
 
     @cached_property
     def _own_residual(self) -> float:
-        return self.residual(self.x, self.y)
+        # With a given x the system solved is x = L (x − Z·1); its gap to Y·1 is a note.
+        y = self.y if self.given_output is None else self.x - self.Z.sum(axis=1)
+        return self.residual(self.x, y)
 
     def residual(self, x: np.ndarray | None = None, y: np.ndarray | None = None) -> float:
         """max|(I − A) x − y| / max|y| (default: the table's own x and y)."""
@@ -361,6 +394,13 @@ class MRIO:
             out.append(f"{len(self.zero_output)} country-sectors with zero output (A column and "
                        f"B row set to 0): {', '.join('/'.join(t) for t in self.zero_output[:8])}"
                        + (" …" if len(self.zero_output) > 8 else ""))
+        if self.given_output is not None:
+            gap = np.abs(self.given_output - eq.calc_x(self.Z, self.Y))
+            unit = f" {self.unit}" if self.unit else ""
+            out.append(f"gross output x given with the table, not the row sums Z·1 + Y·1 (they "
+                       f"differ in {int((gap > 1e-9 * max(float(self.x.max()), 1.0)).sum())} "
+                       f"country-sectors, by up to {gap.max():,.6g}{unit}): A = Z x̂⁻¹ uses "
+                       "it, and x = L (x − Z·1), not L·Y·1")
         neg = int((self.x < 0).sum())
         if neg:
             out.append(f"{neg} country-sectors with negative output (negative inventory changes)")
@@ -374,7 +414,7 @@ class MRIO:
                  f"  source: {self.source or 'user arrays'} ({self.vintage or 'no vintage'})",
                  f"  total output {self.x.sum():,.0f}, final demand {self.y.sum():,.0f}, "
                  f"value added {self.value_added.sum():,.0f}"]
-        if self.reported_output is not None:
+        if self.reported_output is not None and self.given_output is None:
             rep = self.reported_output
             with np.errstate(divide="ignore", invalid="ignore"):
                 gap = np.abs(self.x - rep) / np.abs(rep)
@@ -393,6 +433,8 @@ class MRIO:
                 tables: dict[str, pd.DataFrame] | None = None, residual: float | None = None,
                 notes: tuple[str, ...] = ()) -> IOResult:
         res = self.residual() if residual is None else max(residual, self.residual())
+        if self.given_output is not None:
+            parameters = {"gross_output": "given with the table, not Z·1 + Y·1", **parameters}
         return IOResult(name=name, _frame=frame, method=method, parameters=parameters,
                         io_table=self.io_table, year=self.year, unit=self.unit, source=self.source,
                         vintage=self.vintage, diagnostics=Diagnostics(True, 1, res,
@@ -498,8 +540,7 @@ class MRIO:
         extracted together, ``fraction`` θ of its links (0 < θ ≤ 1): columns x, x_extracted,
         loss, loss_pct; table ``by_region``.
         """
-        if kind not in EXTRACTION_KINDS:
-            raise MRIOError(f"kind must be one of {EXTRACTION_KINDS}, got {kind!r}")
+        check_choice(kind, ExtractionKind, option="kind")
         if not 0 < fraction <= 1:
             raise MRIOError(f"fraction must be in (0, 1], got {fraction}")
         params: dict[str, Any] = {"kind": kind, "fraction": fraction}
@@ -529,8 +570,7 @@ class MRIO:
         Columns: x, first_round, loss (total), x_after, loss_pct; table ``by_region`` with the
         same per region. Losses are in the table's unit (WIOD: million USD).
         """
-        if model not in SHOCK_MODELS:
-            raise MRIOError(f"model must be one of {SHOCK_MODELS}, got {model!r}")
+        check_choice(model, ShockModel, option="model")
         pairs = _pairs(targets)
         cuts = np.broadcast_to(np.asarray(cut, dtype=np.float64), (len(pairs),))
         if ((cuts < 0) | (cuts > 1)).any():
@@ -545,6 +585,51 @@ class MRIO:
                   "model": model}
         return self._losses(f"supply shock ({model})", self.x - total, first,
                             METHOD_SHOCK[model], params, 0.0)
+
+    def demand_shock(self, targets: Targets, *, change: float | Sequence[float] | None = None,
+                     share: float | Sequence[float] | None = None) -> IOResult:
+        """Change final demand for the output of ``targets`` (``(region, sector)`` pairs, ``"*"``
+        for all) and propagate it through the Leontief model: Δx = L Δf (``METHOD_DEMAND_SHOCK``).
+
+        Give either ``change``, Δf in the table's unit (one value, or one per target; a ``"*"``
+        target gives each country-sector it names that amount), or ``share``, Δf as a fraction of
+        the country-sector's final demand y = Y·1 (−0.1 = a 10 % fall). Δf is by product: which
+        region's final users change their demand does not matter for Δx.
+
+        Columns: x, y, delta_f, first_round (AΔf), delta_x (LΔf), x_after, change_pct, delta_va
+        (v̂Δx); table ``by_region`` with the same per region.
+        """
+        if (change is None) == (share is None):
+            raise OptionError("demand_shock: give either change (in the table's unit) or share "
+                            "(a fraction of final demand)")
+        pairs = _pairs(targets)
+        amount = np.broadcast_to(np.asarray(change if change is not None else share,
+                                            dtype=np.float64), (len(pairs),))
+        if not np.isfinite(amount).all():
+            raise OptionError(f"demand change must be finite, got {change if change is not None else share}")
+        if share is not None and (amount < -1).any():
+            raise OptionError(f"share must be ≥ −1 (final demand cannot fall below zero), got {share}")
+        per = [self.index_of(p) for p in pairs]
+        idx = np.concatenate(per)
+        if len(set(idx.tolist())) != len(idx):
+            raise MRIOError(f"targets overlap: {pairs}")
+        delta_f = np.zeros(self.n)
+        a = np.repeat(amount, [len(p) for p in per])
+        delta_f[idx] = a if share is None else a * self.y[idx]
+        first, dx = eq.demand_shock(self.leontief, self.A, delta_f)
+        scale = max(float(np.abs(delta_f).max()), 1e-300)
+        residual = float(np.abs(dx - self.A @ dx - delta_f).max() / scale)
+        frame = pd.DataFrame({"x": self.x, "y": self.y, "delta_f": delta_f, "first_round": first,
+                              "delta_x": dx, "x_after": self.x + dx}, index=self.labels)
+        frame["delta_va"] = self.v * dx
+        by_region = frame.groupby(level="region", sort=False).sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame.insert(6, "change_pct", np.where(self.x != 0, 100 * dx / self.x, np.nan))
+            by_region.insert(6, "change_pct", 100 * by_region["delta_x"] / by_region["x"])
+        params: dict[str, Any] = {"targets": [tuple(t) for t in self.labels[idx]]}
+        params |= ({"change": a.tolist()} if share is None else {"share": a.tolist()})
+        return self._result("final-demand shock", frame, METHOD_DEMAND_SHOCK, params,
+                            {"by_region": by_region}, residual)
 
     def _losses(self, name: str, xbar: np.ndarray, first: np.ndarray | None, method: str,
                 params: dict[str, Any], residual: float) -> IOResult:

@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from econsec.errors import NotFoundError
+
 # How each analysis is computed (attached to every result as ``method``).
 MB = "Miller & Blair (2009), Input-Output Analysis, 2nd ed."
 METHOD_MULTIPLIERS = (
@@ -44,6 +46,11 @@ METHOD_SHOCK = {
                  "lose sales through A (demand model with mixed exogenous/endogenous outputs, "
                  f"{MB}): Δx_{{-S}} = L_{{-S,S}} L_SS⁻¹ Δx_S; first round Δx_i = Σ_S θ_j z_ij."),
 }
+
+METHOD_DEMAND_SHOCK = (
+    "Final-demand shock in the demand-driven Leontief model: final demand for the targets' output "
+    "changes by Δf, every output adjusts, Δx = L Δf (first round AΔf: the inputs the change buys "
+    f"directly), value added Δva = v̂ Δx; prices, technology and trade shares fixed. {MB}, ch. 2 and 6.")
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,7 @@ class IOResult:
     def table(self, name: str) -> pd.DataFrame:
         """A further table by name (see ``table_names``)."""
         if name not in self._tables:
-            raise KeyError(f"no table {name!r}; tables are {list(self._tables)}")
+            raise NotFoundError(f"no table {name!r}; tables are {list(self._tables)}")
         return self._tables[name].copy(deep=False)
 
     def _table_name(self) -> str:

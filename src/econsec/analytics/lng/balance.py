@@ -1,4 +1,4 @@
-"""U.S. LNG and the goods balance with the United States.
+"""U.S. LNG and the goods balance with the United States (methods.md §8.7).
 
 Delivered (DES) price of U.S. LNG in North-East Asia, $/MMBtu:
 

@@ -1,4 +1,4 @@
-"""Long-term LNG contracts: the expiry ladder and the uncontracted gap.
+"""Long-term LNG contracts: the expiry ladder and the uncontracted gap (methods.md §8.4).
 
 A contract k (buyer country b, seller s, annual contract quantity q_k in Mtpa) is in force in
 year t when start_k ≤ t ≤ end_k (a missing start means "in force before the analysis starts";

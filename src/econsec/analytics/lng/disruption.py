@@ -12,7 +12,7 @@ emergency. Shortfalls:
 * joint (swaps)        S = max(0, Σ_b L_b − Σ_b R_b),  S_b = A_b · S / Σ_c A_c  (A_b = alone)
 
 The joint response re-allocates spare cargoes between the buyers (swaps, as in the KOGAS–JERA
-MoU, methods.md §8): each buyer first covers what it can from its own spare R_b, exactly as
+MoU, methods.md §8.1): each buyer first covers what it can from its own spare R_b, exactly as
 alone; the spare left over, Σ_b max(0, R_b − L_b), then goes to the buyers still short in
 proportion to their remaining shortfalls A_b (proportional rationing), and each partner gives
 up its leftover in proportion to what it has left. So no buyer is worse off than alone

@@ -19,7 +19,7 @@ a joint purchase is allocated to the buyers and each must still meet its own sec
 What pooling changes is the capacity row. Separately each buyer can only use its allotment
 K_bs (x_bs ≤ K_bs, Σ_b K_bs = K_s); pooled, either buyer can take cargoes from the other's
 allotment (Σ_b x_bs ≤ K_s) — the shared volume flexibility and swaps of the KOGAS–JERA MoU
-(methods.md §8). Pooled volume above b's own allotment, max(0, x_bs − K_bs), is the swap from
+(methods.md §8.1). Pooled volume above b's own allotment, max(0, x_bs − K_bs), is the swap from
 its partner (:func:`transfers`). Every pair of separate solutions is feasible for the pool, so
 the pooled cost is never higher.
 
@@ -41,9 +41,10 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from econsec.analytics.lng.results import LngError
+from econsec.errors import check_choice, choices
 
 Mode = Literal["separate", "pooled"]
-MODES: tuple[str, ...] = ("separate", "pooled")
+MODES: tuple[Mode, ...] = choices(Mode)
 MMBTU_PER_TONNE = 52.14  # Centrica–Sabine Pass SPA: 91.25 million MMBtu ≈ 1.75 Mtpa
 
 
@@ -95,9 +96,7 @@ class ProcurementSpec:
 
     def route(self, chokepoint: str) -> np.ndarray:
         """π_rbs of one chokepoint (buyer × supplier bool)."""
-        if chokepoint not in self.chokepoints:
-            raise LngError(f"chokepoint must be one of {', '.join(self.chokepoints)}, "
-                           f"got {chokepoint!r}")
+        check_choice(chokepoint, self.chokepoints, option="chokepoint")
         return np.asarray(self.passes[self.chokepoints.index(chokepoint)], dtype=bool)
 
 
@@ -195,8 +194,7 @@ def solve_pool(spec: ProcurementSpec, idx: np.ndarray, cap: np.ndarray) -> Alloc
 
 def solve(spec: ProcurementSpec, mode: Mode) -> list[Allocation]:
     """Separate: one LP per buyer with its allotment K_bs; pooled: one LP with K_s = Σ_b K_bs."""
-    if mode not in MODES:
-        raise LngError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    check_choice(mode, Mode, option="mode")
     if mode == "separate":
         return [solve_pool(spec, np.array([i]), spec.allotment[i])
                 for i in range(len(spec.buyers))]

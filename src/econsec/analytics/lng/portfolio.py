@@ -5,7 +5,7 @@ For importer c in year t with imports m_cs (bcm) from supplier s:
 * shares          s_cs = m_cs / Σ_s m_cs
 * HHI             H_c  = Σ_s s_cs²                       (0–1; Vivoda 2014)
 * Shannon–Wiener  D_c  = −Σ_s s_cs ln s_cs               (nats; Yoon 2019)
-* risk-weighted   RH_c = Σ_s s_cs² w_s,  w_st = GPRC_st / mean_{1985–2019} GPRC_s  (ours; §8)
+* risk-weighted   RH_c = Σ_s s_cs² w_s,  w_st = GPRC_st / mean_{1985–2019} GPRC_s  (ours; methods.md §8.2)
 * chokepoints     E_rc = Σ_s s_cs · 1[the usual route s → c passes chokepoint r], for
                   r ∈ {Hormuz, Malacca, Red Sea (Suez + Bab-el-Mandeb), Panama}
 
@@ -16,7 +16,7 @@ covered by an observed index (``gpr_coverage``). The source's residual groups ("
 are kept as one supplier each, which slightly understates concentration.
 
 Route data (``routes.csv``: chokepoint, supplier, importers, route, source; docs/lng.md §1).
-Hormuz = Qatar, UAE, Oman for every importer (methods.md §8). The other chokepoints are given
+Hormuz = Qatar, UAE, Oman for every importer (methods.md §8.3). The other chokepoints are given
 for deliveries to East Asia (Japan, Korea, China, Taiwan, Hong Kong, Philippines, Thailand):
 Malacca for cargoes loaded west of the strait (Middle East, Africa, Europe); the Red Sea (Suez
 Canal and Bab-el-Mandeb, passed together on the way to Asia) for Mediterranean and European
@@ -26,7 +26,8 @@ PNG, Russia's Sakhalin) and Peru pass none of them. Each supplier gets its usual
 cargo-level routing (e.g. U.S. cargoes sent round the Cape while Panama was restricted in
 2023–24) is not in the data.
 
-Volumes in Mt use 1 bcm of natural gas ≈ 0.735 Mt of LNG (methods.md §8).
+Volumes in Mt use 1 bcm of natural gas ≈ 0.735 Mt of LNG (BP Statistical Review 2020, approximate
+conversion factors; methods.md §8.1).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.lng.results import LngError
+from econsec.errors import choice_error
 
 BCM_TO_MT = 0.735
 CHOKEPOINTS: tuple[str, ...] = ("hormuz", "malacca", "red_sea", "panama")
@@ -65,8 +67,7 @@ def chokepoint(name: str) -> str:
     """The canonical chokepoint key of ``name`` (case-insensitive; 'suez' → 'red_sea')."""
     key = ALIASES.get(name.strip().lower(), name.strip().lower())
     if key not in CHOKEPOINTS:
-        raise LngError(f"route must be one of {', '.join(CHOKEPOINTS)} (or suez, bab-el-mandeb),"
-                       f" got {name!r}")
+        raise choice_error(name, (*CHOKEPOINTS, "suez", "bab-el-mandeb"), option="route")
     return key
 
 

@@ -1,4 +1,4 @@
-"""Trade-policy scenarios as data (issue #4; methods: ../shared/docs/methods.md §4, §5, §9).
+"""Trade-policy scenarios as data (issue #4; methods: docs/methods.md §9, models §4–6).
 
 A scenario is a TOML file (:mod:`~econsec.analytics.scenarios.spec`): tariff measures with the
 source of every rate, retaliation, and RTA-membership changes. Presets ship in ``presets/``;
@@ -38,12 +38,12 @@ from econsec.analytics.scenarios.spec import (
     loads_spec,
     parse_spec,
 )
-from econsec.errors import EconsecError
+from econsec.errors import NotFoundError
 
 RETALIATION_SUFFIX = "-retaliation"
 
 
-class UnknownPresetError(EconsecError):
+class UnknownPresetError(NotFoundError):
     """A preset name that is not shipped; the message lists the names that are."""
 
 

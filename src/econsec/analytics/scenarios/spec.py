@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from econsec.errors import InputError, UnknownCodeError
+from econsec.errors import InputError, UnknownCodeError, check_choice
 from econsec.reference import countries, country_groups
 
 Mode = Literal["add", "set", "floor"]
@@ -153,8 +153,7 @@ class Scenario:
 
     def with_retaliation(self, mode: RetaliationMode = "proportional") -> Scenario:
         """The same measures with ``proportional`` (mirror) or no retaliation."""
-        if mode not in ("none", "proportional"):
-            raise ValueError(f"mode must be 'none' or 'proportional', got {mode!r}")
+        check_choice(mode, ("none", "proportional"), option="retaliation mode")  # not "custom"
         suffix = "-retaliation"
         base = self.name.removesuffix(suffix)
         return replace(self, name=base + (suffix if mode == "proportional" else ""),

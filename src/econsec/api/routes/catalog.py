@@ -42,7 +42,7 @@ def sources(request: Request, store: Reader) -> Response:
 def countries(request: Request, store: Reader) -> Response:
     """Every country the store knows: ISO3, name, codes per scheme, group memberships."""
     with translate():
-        df = store.df("SELECT * FROM country_catalog ORDER BY iso3")
+        df = svc.countries(store)
     return frame_response(df, {**_store_provenance(request, store),
                                "method": "view country_catalog (reference tables shipped with "
                                          "econsec plus the code tables of ingested sources)"})

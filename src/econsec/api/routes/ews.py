@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from econsec.api.deps import Reader, Writer, country
 from econsec.api.responses import ApiError, NotFound, frame_response, translate
+from econsec.errors import NotFoundError, OptionError
 from econsec.services import args, ews
 from econsec.store import Store
 
@@ -27,25 +28,24 @@ METHOD = ("signals → explained 0–100 score → level (watch/warning/alert), 
 
 
 class ScanBody(BaseModel):
-    source: str = Field("japan_customs", max_length=64, description="Trade source with monthly data.")
-    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}$", description="Data month YYYY-MM (default: latest).")
-    pair: tuple[str, str] | None = Field(None, description="Joint mode: importer A and partner B.")
-    all_items: bool = Field(False, description="Check every item, not only those due by their "
+    source: str = Field(default="japan_customs", max_length=64, description="Trade source with monthly data.")
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$", description="Data month YYYY-MM (default: latest).")
+    pair: tuple[str, str] | None = Field(default=None, description="Joint mode: importer A and partner B.")
+    all_items: bool = Field(default=False, description="Check every item, not only those due by their "
                             "grade's check frequency.")
 
 
 class AckBody(BaseModel):
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 class ResolveBody(BaseModel):
     status: Literal["confirmed", "no_impact", "resolved"] = "resolved"
-    note: str | None = Field(None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 def _alerts_provenance(store: Store) -> dict[str, object]:
-    v = store.df("SELECT source, vintage, max(as_of) AS latest_month, count(*) AS alerts "
-                 "FROM ews_alerts GROUP BY ALL ORDER BY source")
+    v = ews.alerts_provenance(store)
     return {"table": "ews_alerts", "method": METHOD,
             "sources": [{"source": s, "vintage": vi, "latest_month": str(m)[:7], "alerts": int(n)}
                         for s, vi, m, n in v.itertuples(index=False)]}
@@ -82,8 +82,8 @@ def scan(store: Writer, body: ScanBody | None = None) -> Response:
             if body.pair else None
         try:
             r = ews.scan(store, body.source, as_of=body.as_of, pair=pair, all_items=body.all_items)
-        except ValueError as e:   # a month outside the panel
-            raise ApiError(400, f"body field 'as_of': {e}") from e
+        except OptionError as e:   # the only option left unchecked: a month outside the panel
+            raise ApiError(422, f"body field 'as_of': {e}") from e
     touched = r.alerts[r.alerts["alert_id"].isin(r.created + r.updated)]
     return frame_response(touched.reset_index(drop=True), {
         "operation": "ews scan", "method": METHOD, "source": r.source, "vintage": r.vintage,
@@ -93,10 +93,12 @@ def scan(store: Writer, body: ScanBody | None = None) -> Response:
 
 def _move(store: Store, alert_id: int, to: str, note: str | None) -> Response:
     with translate():
-        if not len(store.df("SELECT 1 FROM ews_alerts WHERE alert_id = ?", [alert_id])):
-            raise NotFound(f"path parameter 'alert_id': no alert {alert_id}")
+        try:
+            ews.alert(store, alert_id)
+        except NotFoundError:
+            raise NotFound(f"path parameter 'alert_id': no alert {alert_id}") from None
         ews.transition(store, alert_id, to, note)
-        row = store.df("SELECT * FROM ews_alerts WHERE alert_id = ?", [alert_id])
+        row = ews.alert(store, alert_id)
         hist = ews.history(store, alert_id)
     return frame_response(row, {"operation": f"ews transition to {to}", "table": "ews_alerts",
                                 "method": "lifecycle new → acknowledged → confirmed | no_impact → "

@@ -22,9 +22,21 @@ Year = Annotated[int, Query(ge=1995, le=2011, description="WIOD year (1995–201
 class ShockBody(BaseModel):
     country: str = Field(..., min_length=2, max_length=8, description="Region code, e.g. CHN.")
     sector: str = Field(..., min_length=1, max_length=8, description="WIOD industry code, e.g. c14.")
-    cut: float = Field(0.1, gt=0, le=1, description="Fraction of supply cut (0.1 = 10 %).")
+    cut: float = Field(default=0.1, gt=0, le=1, description="Fraction of supply cut (0.1 = 10 %).")
     model: Literal["ghosh", "leontief"] = "ghosh"
-    year: int = Field(svc.DEFAULT_YEAR, ge=1995, le=2011)
+    year: int = Field(default=svc.DEFAULT_YEAR, ge=1995, le=2011)
+
+
+class DemandShockBody(BaseModel):
+    country: str = Field(..., min_length=2, max_length=8, description="Region code, e.g. USA.")
+    sector: str = Field(..., min_length=1, max_length=8, description="WIOD industry code, e.g. c14.")
+    change: float | None = Field(default=None, description="Change in final demand for the sector's "
+                                 "output, in the table's unit (WIOD: million USD).")
+    share: float | None = Field(default=None, ge=-1, description="Change as a fraction of the sector's "
+                                "final demand (-0.1 = -10 %); instead of change.")
+    year: int = Field(default=svc.DEFAULT_YEAR, ge=1995, le=2011)
+    gross_output: Literal["row-sums", "published"] = Field(
+        default="row-sums", description="Gross output x: row sums Z·1 + Y·1 or WIOD's published GO.")
 
 
 def _view(r: IOResult) -> ResultView:
@@ -51,4 +63,15 @@ def shock(store: Reader, body: ShockBody) -> Response:
     with translate():
         r = svc.shock(store, country=country(store, body.country, "country"), sector=body.sector, cut=body.cut,
                       model=body.model, year=body.year)
+        return respond(_view(r))
+
+
+@router.post("/demand-shock")
+def demand_shock(store: Reader, body: DemandShockBody) -> Response:
+    """Change final demand for one country-sector's output and propagate it, Δx = L Δf (reads
+    the store only). Give ``change`` or ``share``."""
+    with translate():
+        r = svc.demand_shock(store, country=country(store, body.country, "country"),
+                             sector=body.sector, change=body.change, share=body.share,
+                             year=body.year, output=body.gross_output)
         return respond(_view(r))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
 from econsec.api.deps import Reader, pair
-from econsec.api.responses import ApiError, EconsecJSON, translate
+from econsec.api.responses import EconsecJSON, translate
 from econsec.present.report_html import render_html
 from econsec.services import report as svc
 from econsec.services.serialize import records
@@ -32,11 +32,7 @@ def report(store: Reader, a: Country, b: Country, year: Year = None, draws: Draw
     decoupling, early warning, LNG). Sections without data say why."""
     with translate():
         a, b = pair(store, a, b)
-        try:
-            rep = svc.pair_report(store, a, b, year=year, draws=draws)
-        except svc.ReportError as e:
-            raise ApiError(404 if "unknown economy" in str(e) or "has no" in str(e) else 400,
-                           str(e)) from e
+        rep = svc.pair_report(store, a, b, year=year, draws=draws)
     if format == "html":
         return HTMLResponse(render_html(rep))
     return EconsecJSON(svc.to_json(rep, records))

@@ -6,7 +6,7 @@ no request can make the server read a path it names.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Path
@@ -30,21 +30,22 @@ FOCUS = ("USA", "CHN", "DEU", "JPN", "KOR", "TWN", "IND")
 class ScenarioRunBody(BaseModel):
     """Options of a scenario run (defaults keep a request to about a second)."""
 
-    model: Literal["ge", "pe", "both", "all"] = Field(
-        "ge", description="ge | pe | both | all (all adds the 35-sector Caliendo–Parro model).")
-    sigma: float = Field(5.0, gt=1, le=20, description="Elasticity of substitution for goods.")
-    draws: int = Field(0, ge=0, le=200, description="Monte Carlo draws for 5–95 % bands (0 = none).")
-    seed: int = Field(2025, description="Seed of the Monte Carlo draws.")
-    deficits: Literal["fixed", "removed"] = Field(
-        "fixed", description="fixed (world-GDP units) | removed first (balanced trade, DEK 2008).")
+    model: svc.Model = Field(
+        default="ge", description="ge | pe | both | all (all adds the 35-sector Caliendo–Parro model).")
+    # σ > 1 is checked by the run's options (RunOptions), as for every interface: 422 naming it
+    sigma: float = Field(default=5.0, description="Elasticity of substitution for goods, σ > 1.")
+    draws: int = Field(default=0, ge=0, le=200, description="Monte Carlo draws for 5–95 % bands (0 = none).")
+    seed: int = Field(default=2025, description="Seed of the Monte Carlo draws.")
+    deficits: svc.Deficits = Field(
+        default="fixed", description="fixed (world-GDP units) | removed first (balanced trade, DEK 2008).")
     focus: list[str] = Field(default_factory=lambda: ["KOR", "JPN"], max_length=40,
                              description="Economies reported in table `focus`.")
 
 
 class DecouplingRunBody(BaseModel):
-    barrier: float | None = Field(None, ge=0, le=5, description="Ad-valorem equivalent (0.2 = 20 %); default: the preset's.")
-    year: int = Field(dsvc.DEFAULT_YEAR, ge=1995, le=2011, description="WIOD year.")
-    focus: list[str] | None = Field(list(FOCUS), description="Economies in the table (null = all).")
+    barrier: float | None = Field(default=None, ge=0, le=5, description="Ad-valorem equivalent (0.2 = 20 %); default: the preset's.")
+    year: int = Field(default=dsvc.DEFAULT_YEAR, ge=1995, le=2011, description="WIOD year.")
+    focus: list[str] | None = Field(default=list(FOCUS), description="Economies in the table (null = all).")
 
 
 @router.get("/scenarios")
@@ -73,7 +74,9 @@ def run_scenario(store: Reader, name: Name, body: ScenarioRunBody | None = None)
     """Run a preset: GE real income per economy (with bands), PE in the U.S. market, third
     markets. Reads the store only."""
     body = body or ScenarioRunBody()
-    with translate():
+    with translate():  # the run's options first (RunOptions: 422 naming one), then the data
+        svc.RunOptions(model=body.model, sigma=body.sigma, draws=body.draws, seed=body.seed,
+                       deficits=body.deficits)
         who = list(args.countries(store, body.focus, option="body field 'focus'"))
         spec = load_preset(name)
         beta = svc.rta_coefficient(store) if spec.agreements else None

@@ -15,8 +15,8 @@ from econsec.analytics.models.estimation.ppml import (
 )
 from econsec.analytics.models.estimation.results import (
     FitDiagnostics,
-    GravityData,
     GravityDataError,
+    GravityPanel,
     PPMLConvergenceError,
     PPMLResults,
     from_store,
@@ -28,7 +28,7 @@ __all__ = [
     "VCOVS",
     "FitDiagnostics",
     "FixedEffects",
-    "GravityData",
+    "GravityPanel",
     "GravityDataError",
     "PPMLConvergenceError",
     "PPMLResults",

@@ -60,25 +60,21 @@ from scipy.special import gammaln
 
 from econsec.analytics.models.estimation.results import (
     FitDiagnostics,
-    GravityData,
     GravityDataError,
+    GravityPanel,
     PPMLConvergenceError,
     PPMLResults,
 )
+from econsec.errors import check_choice, choices
 
 FixedEffects = Literal["exporter-importer", "exporter-importer-pair", "none"]
 Vcov = Literal["cluster-pair", "cluster-directed-pair", "robust", "iid"]
-FIXED_EFFECTS: tuple[FixedEffects, ...] = ("exporter-importer", "exporter-importer-pair", "none")
-VCOVS: tuple[Vcov, ...] = ("cluster-pair", "cluster-directed-pair", "robust", "iid")
+FIXED_EFFECTS: tuple[FixedEffects, ...] = choices(FixedEffects)
+VCOVS: tuple[Vcov, ...] = choices(Vcov)
 KEYS = ("exporter", "importer", "year")
 _COLLINEAR_TOL = 1e-9
 _FE_MAXITER = 100_000
 _FE_TOL_START = 1e-6
-
-
-def _choice(name: str, value: object, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -121,8 +117,8 @@ class PPML:
             if isinstance(value, str):
                 raise ValueError(f"{name} must be a sequence of column names, not the string {value!r}")
             object.__setattr__(self, name, tuple(value))
-        _choice("fixed_effects", self.fixed_effects, FIXED_EFFECTS)
-        _choice("vcov", self.vcov, VCOVS)
+        check_choice(self.fixed_effects, FixedEffects, option="fixed_effects")
+        check_choice(self.vcov, Vcov, option="vcov")
         names = self.covariates + self.absorb
         if len(set(names)) != len(names):
             raise ValueError(f"covariates and absorb repeat a column: {list(names)}")
@@ -132,13 +128,13 @@ class PPML:
         if not (self.tol > 0 and self.score_tol > 0 and self.fe_tol > 0 and self.max_iter >= 1):
             raise ValueError("tol, score_tol and fe_tol must be positive and max_iter at least 1")
 
-    def fit(self, data: GravityData | pd.DataFrame, *, source: str = "user data",
+    def fit(self, data: GravityPanel | pd.DataFrame, *, source: str = "user data",
             vintage: str = "not recorded") -> PPMLResults:
         """Estimate on a labelled frame (exporter, importer, year, trade, covariates …).
 
-        ``source`` and ``vintage`` describe a plain frame; a :class:`GravityData` brings its own.
+        ``source`` and ``vintage`` describe a plain frame; a :class:`GravityPanel` brings its own.
         """
-        if isinstance(data, GravityData):
+        if isinstance(data, GravityPanel):
             frame, vintage = data.frame, data.vintage
             source = f"{data.dataset} (source {data.source})"
         else:
@@ -181,7 +177,7 @@ class PPML:
             loglik=fit.loglik, reference_importer=reference, source=source, vintage=vintage)
 
 
-def estimate_ppml(data: GravityData | pd.DataFrame, covariates: Sequence[str] = (),
+def estimate_ppml(data: GravityPanel | pd.DataFrame, covariates: Sequence[str] = (),
                   **options: object) -> PPMLResults:
     """Shorthand for ``PPML(covariates, **options).fit(data)``."""
     return PPML(tuple(covariates), **options).fit(data)  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, NotFoundError
 from econsec.store import Store
 
 if TYPE_CHECKING:
@@ -37,8 +37,10 @@ class PPMLConvergenceError(EconsecError):
 
 
 @dataclass(frozen=True)
-class GravityData:
-    """A gravity panel with its provenance.
+class GravityPanel:
+    """A gravity panel with its provenance: the long frame PPML estimates on (not the
+    N-country matrices of :class:`econsec.analytics.models.gravity.GravityData` that the GE
+    model solves on).
 
     ``frame`` has one row per (exporter, importer, year): ``trade`` (flows, ``unit``), and the
     bilateral covariates. ``dataset``, ``source`` and ``vintage`` say where it came from.
@@ -66,7 +68,7 @@ ORDER BY year, exporter, importer
 
 
 def from_store(store: Store, dataset: str = "agtpa_yotov2016",
-               years: Sequence[int] | None = None) -> GravityData:
+               years: Sequence[int] | None = None) -> GravityPanel:
     """Build a gravity panel from the store's ``gravity_panel`` table.
 
     Columns: exporter, importer, year, trade (``unit``, million USD for the shipped panels),
@@ -111,7 +113,7 @@ def from_store(store: Store, dataset: str = "agtpa_yotov2016",
     for k in keys:  # JSON numbers come back as DOUBLE: dummies and ids are whole numbers
         if k in df.columns and bool((df[k] % 1 == 0).all()):
             df[k] = df[k].astype("int64")
-    return GravityData(frame=df, dataset=dataset, source=", ".join(sources),
+    return GravityPanel(frame=df, dataset=dataset, source=", ".join(sources),
                        vintage="; ".join(vint) or "not recorded", unit=", ".join(units))
 
 
@@ -223,7 +225,7 @@ class PPMLResults:
     def fe(self, name: str) -> pd.Series:
         """One dimension's fixed effects (log scale), e.g. ``fe("exporter")``."""
         if name not in self._fixed_effects:
-            raise KeyError(f"no fixed effects {name!r}; estimated: {list(self._fixed_effects)}")
+            raise NotFoundError(f"no fixed effects {name!r}; estimated: {list(self._fixed_effects)}")
         return self._fixed_effects[name].copy()
 
     def bilateral_term(self) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""One-sector structural-gravity general equilibrium (issue #4; methods: docs methods.md §4).
+"""One-sector structural-gravity general equilibrium (issue #4; methods: docs/methods.md §4).
 
 Build a baseline (:func:`gravity_data_from_frame`, :func:`gravity_data_from_matrix`,
 :func:`gravity_data_from_store`), give a spec — :class:`OneSectorGE` (trade costs from gravity
@@ -8,6 +8,7 @@ coefficients, as gegravity 0.3) or :class:`ExactHatGE` (observed flows only, exa
 """
 
 from econsec.analytics.models.gravity.data import (
+    CONSTANT,
     GravityData,
     GravityInputError,
     gravity_data_from_frame,
@@ -24,6 +25,7 @@ from econsec.analytics.models.gravity.model import (
 from econsec.analytics.models.gravity.results import Equilibrium, GEResults
 
 __all__ = [
+    "CONSTANT",
     "FULL_GE",
     "Counterfactual",
     "Equilibrium",

@@ -13,6 +13,9 @@ expenditure E_j and named bilateral cost variables x_k,ij. It is built
 
 Where the panel gives no Y or E (AGTPA), they are the row and column sums of the flows including
 domestic flows (Yotov et al. 2016, ch. 2); ``lndist`` is ln(dist) where only dist is given.
+
+The cost variable :data:`CONSTANT` (``"constant"``) is 1 for every pair unless the data hold a
+variable of that name, so a gravity equation estimated with an intercept can be given as it is.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from econsec.store import Store
 
 PairValues = Mapping[tuple[str, str], float] | np.ndarray
 STORE_VARIABLES = ("lndist", "contig", "common_lang", "colony", "rta", "international")
+#: The intercept's cost variable: 1 for every pair (unless the data hold a variable of that name).
+CONSTANT = "constant"
 
 
 class GravityInputError(EconsecError, ValueError):
@@ -96,14 +101,16 @@ class GravityData:
                                     f"{', '.join(self.countries)}") from None
 
     def stack(self, names: Sequence[str]) -> np.ndarray:
-        """Cost variables ``names`` as one (K, N, N) array."""
-        missing = [k for k in names if k not in self.variables]
+        """Cost variables ``names`` as one (K, N, N) array (:data:`CONSTANT` is all ones unless
+        the data have a variable of that name)."""
+        missing = [k for k in names if k not in self.variables and k != CONSTANT]
         if missing:
             raise GravityInputError(f"no cost variable {missing}; the data have "
                                     f"{sorted(self.variables)}")
         if not names:
             return np.zeros((0, self.n, self.n))
-        return np.stack([self.variables[k] for k in names])
+        ones = np.ones((self.n, self.n))
+        return np.stack([self.variables.get(k, ones) for k in names])
 
     def pair_matrix(self, values: PairValues, base: np.ndarray | float = 0.0) -> np.ndarray:
         """An (N, N) exporter × importer matrix: ``base`` with the given pairs set.

@@ -1,4 +1,4 @@
-"""One-sector structural gravity: the pure kernels (arrays in, arrays out).
+"""One-sector structural gravity: the pure kernels (arrays in, arrays out; methods.md §4).
 
 The model (Anderson & van Wincoop 2003; Yotov, Piermartini, Monteiro & Larch 2016, *An Advanced
 Guide to Trade Policy Analysis*, ch. 2; Larch & Yotov 2016, WTO ERSD-2016-08), exporter i,

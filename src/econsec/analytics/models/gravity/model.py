@@ -46,9 +46,10 @@ from econsec.analytics.models.gravity.equations import (
     trade_costs,
 )
 from econsec.analytics.models.gravity.results import Equilibrium, GEResults
+from econsec.errors import check_choice, check_range, choices
 
 FullGE = Literal["endowment", "gegravity"]
-FULL_GE: tuple[FullGE, ...] = ("endowment", "gegravity")
+FULL_GE: tuple[FullGE, ...] = choices(FullGE)
 
 _REFS = ("Anderson & van Wincoop (2003); Yotov, Piermartini, Monteiro & Larch (2016, ch. 2); "
          "Larch & Yotov (2016)")
@@ -81,11 +82,11 @@ class Counterfactual:
     name: str = ""
 
 
-def _check_options(full_ge: str, sigma: float) -> None:
-    if full_ge not in FULL_GE:
-        raise ValueError(f"full_ge must be one of {FULL_GE}, got {full_ge!r}")
-    if not np.isfinite(sigma) or sigma <= 1.0:
-        raise ValueError(f"sigma must be a number > 1, got {sigma!r}")
+def _check_options(full_ge: str, sigma: float) -> float:
+    """σ as a float; OptionError unless ``full_ge`` is a :data:`FullGE` and σ a finite number
+    > 1 (CES demand with trade falling in costs)."""
+    check_choice(full_ge, FullGE, option="full_ge")
+    return check_range(sigma, gt=1.0, option="sigma")
 
 
 def _tariffs(data: GravityData, baseline: PairValues | None, cf: Counterfactual
@@ -137,6 +138,10 @@ class OneSectorGE:
     data : baseline Y, E and cost variables (:class:`GravityData`).
     coefficients : {cost variable: β_k}; t_ij^(1−σ) = exp(Σ_k β_k x_k,ij + pair_effects_ij).
         Fixed-effect estimates are not used: multilateral resistances are solved from Y and E.
+        ``"constant"`` (:data:`~.data.CONSTANT`) is an intercept, x = 1 for every pair: it scales
+        every t^(1−σ) by exp(β_0), which the outward resistances absorb (Π_i^(1−σ) scales by
+        exp(β_0) with P_ref = 1), so flows, welfare and every percent change are unchanged and
+        only the outward-resistance levels move.
     sigma : elasticity of substitution σ > 1 (gegravity's example: 5).
     reference_importer : the importer whose inward multilateral resistance is 1.
     pair_effects : optional (N, N) additive term of ln t^(1−σ) (e.g. pair fixed effects).
@@ -159,7 +164,7 @@ class OneSectorGE:
     _x: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _check_options("endowment", float(self.sigma))
+        _check_options("endowment", self.sigma)
         self.data.index(self.reference_importer)
         coefs = {str(k): float(v) for k, v in self.coefficients.items()}
         object.__setattr__(self, "coefficients", coefs)
@@ -220,8 +225,7 @@ class OneSectorGE:
         ------
         GEConvergenceError : a system did not converge (its diagnostics are attached).
         """
-        sig = float(self.sigma if sigma is None else sigma)
-        _check_options(full_ge, sig)
+        sig = _check_options(full_ge, self.sigma if sigma is None else sigma)
         cf = counterfactual or Counterfactual()
         ref = self.data.index(self.reference_importer)
         t0 = self.trade_costs(None, beta)
@@ -278,7 +282,7 @@ class ExactHatGE:
     baseline_tariff: PairValues | None = None
 
     def __post_init__(self) -> None:
-        _check_options("endowment", float(self.sigma))
+        _check_options("endowment", self.sigma)
         self.data.index(self.reference_importer)
         x = self.data.trade
         if not np.isfinite(x).all() or (x < 0).any():
@@ -292,8 +296,7 @@ class ExactHatGE:
               sigma: float | None = None, tol: float = 1e-10, max_iter: int = 300
               ) -> GEResults:
         """Conditional and full GE in changes; arguments as :meth:`OneSectorGE.solve`."""
-        sig = float(self.sigma if sigma is None else sigma)
-        _check_options(full_ge, sig)
+        sig = _check_options(full_ge, self.sigma if sigma is None else sigma)
         cf = counterfactual or Counterfactual()
         if cf.variables:
             raise GravityInputError("exact hat algebra has no cost variables: give the change "

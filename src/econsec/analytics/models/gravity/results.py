@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.models.gravity.equations import SolverDiagnostics
+from econsec.errors import check_choice, choices
 
 StageName = Literal["conditional", "full"]
-STAGES: tuple[StageName, ...] = ("conditional", "full")
+STAGES: tuple[StageName, ...] = choices(StageName)
 LEVEL_CHANGE = ("trade_balance", "tariff_revenue")
 
 
@@ -116,8 +117,7 @@ class GEResults:
         return max((d.residual for d in self.diagnostics), default=0.0)
 
     def stage(self, name: StageName) -> Equilibrium:
-        if name not in STAGES:
-            raise ValueError(f"stage must be one of {STAGES}, got {name!r}")
+        check_choice(name, StageName, option="stage")
         return self.full if name == "full" else self.conditional
 
     def to_frame(self, stage: StageName = "full") -> pd.DataFrame:

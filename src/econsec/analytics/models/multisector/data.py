@@ -66,7 +66,7 @@ CP2015_THETA: dict[str, float] = {
     "Other transport": 8.22, "Other": 3.98,
 }
 #: Services (c17–c35): CP treat them as non-traded; WIOD records small services trade, so they
-#: get the literature's central trade elasticity, 5 (Head & Mayer 2014, methods.md §4).
+#: get the literature's central trade elasticity, 5 (Head & Mayer 2014, methods.md §6.7).
 THETA_SERVICES = 5.0
 #: WIOD industry → the CP sectors it spans (ISIC rev.3 divisions); θ = their simple mean.
 WIOD_THETA_BASIS: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""Equilibrium conditions of Caliendo & Parro (2015) in changes (exact hat algebra).
+"""Caliendo & Parro (2015) equilibrium conditions in changes (exact hat algebra; methods.md §6.6).
 
 Caliendo, L. and F. Parro (2015), "Estimates of the Trade and Welfare Effects of NAFTA",
 *Review of Economic Studies* 82(1), 1–44: the equilibrium conditions in relative changes,

@@ -1,4 +1,4 @@
-"""The multi-sector model: shocks, the immutable spec and ``solve``.
+"""The multi-sector model: shocks, the immutable spec and ``solve`` (methods.md §6.6).
 
 :class:`Shock` holds the counterfactual: iceberg trade-cost changes d̂ (non-tariff barriers as
 ad-valorem equivalents: 1.2 = +20%, no revenue) and new ad-valorem tariffs τ' (revenue to the
@@ -31,12 +31,14 @@ from econsec.analytics.models.multisector.data import (
     default_theta,
 )
 from econsec.analytics.models.multisector.results import MultiSectorResults
-from econsec.errors import EconsecError
+from econsec.errors import EconsecError, check_choice, choices
 
 Intermediates = Literal["io", "none"]
-INTERMEDIATES: tuple[Intermediates, ...] = ("io", "none")
+INTERMEDIATES: tuple[Intermediates, ...] = choices(Intermediates)
 TariffHow = Literal["add", "set"]
-TARIFF_HOW: tuple[TariffHow, ...] = ("add", "set")
+TARIFF_HOW: tuple[TariffHow, ...] = choices(TariffHow)
+#: Trade deficits in the counterfactual: held (world-GDP units) or removed (Dekle, Eaton & Kortum 2008).
+Deficits = Literal["fixed", "removed"]
 ORIENTATION = "exporter × importer × sector"
 
 
@@ -114,8 +116,7 @@ class Shock:
                     symmetric: bool = False, label: str | None = None) -> Shock:
         """Importers levy ``rate`` (fraction, 0.25 = 25%) on exporters' goods: ``how="add"`` adds it
         to the current tariff, ``"set"`` replaces it; ``symmetric`` = the same in return."""
-        if how not in TARIFF_HOW:
-            raise MultiSectorInputError(f"how must be one of {TARIFF_HOW}, got {how!r}")
+        check_choice(how, TariffHow, option="how")
         mask = self._mask(exporters, importers, sectors, symmetric)
         new = self.tariff + rate if how == "add" else np.full(self.tariff.shape, float(rate))
         return replace(self, tariff=np.where(mask, np.maximum(new, 0.0), self.tariff),
@@ -211,8 +212,7 @@ class MultiSectorModel:
 
     def __post_init__(self) -> None:
         cal = self.calibration
-        if self.intermediates not in INTERMEDIATES:
-            raise MultiSectorInputError(f"intermediates must be one of {INTERMEDIATES}, got {self.intermediates!r}")
+        check_choice(self.intermediates, Intermediates, option="intermediates")
         if self.numeraire != "world" and self.numeraire not in cal.countries:
             raise MultiSectorInputError(f"numeraire must be 'world' or one of the countries {cal.countries[:8]}…,"
                                         f" got {self.numeraire!r}")
@@ -283,7 +283,7 @@ class MultiSectorModel:
         return Shock.baseline(self.calibration, label)
 
     def solve(self, shock: Shock | None = None, *,
-              deficits: Literal["fixed", "removed"] = "fixed") -> MultiSectorResults:
+              deficits: Deficits = "fixed") -> MultiSectorResults:
         """Equilibrium in changes for ``shock`` (None = no change) → a new results object.
 
         With ``decomposition_steps`` = K > 1 the equilibria at fractions k/K of the shock (log
@@ -292,8 +292,7 @@ class MultiSectorModel:
         Eaton & Kortum 2008); with no shock that is the balanced-trade equilibrium
         :meth:`balanced_calibration` starts from.
         """
-        if deficits not in ("fixed", "removed"):
-            raise MultiSectorInputError(f"deficits must be 'fixed' or 'removed', got {deficits!r}")
+        check_choice(deficits, Deficits, option="deficits")
         cal, p = self.calibration, self._params
         if deficits == "removed":
             p = p._replace(deficit_cf=np.zeros_like(p.deficit))

@@ -1,6 +1,6 @@
 """Product-level partial equilibrium: the WITS SMART model (Jammes & Olarreaga 2005).
 
-Methods: ../shared/docs/methods.md §5. The pure kernels are in :mod:`.smart`, the elasticity
+Methods: docs/methods.md §5. The pure kernels are in :mod:`.smart`, the elasticity
 lookup in :mod:`.elasticities`, and the baseline, shocks, spec and run in :mod:`.model`.
 
 >>> model = SmartModel.from_store(store)                     # U.S. 2024 HTS10 imports

@@ -7,7 +7,7 @@ Raw Data", wits.worldbank.org/wits/wits/witshelp/Content/SMART/):
 * **export supply elasticity ε_x**. WITS default: **99**, its stand-in for infinite. econsec's
   default is ∞ itself (the limit WITS approximates).
 * **import-demand elasticity ε_m**. WITS uses product-specific values (Kee, Nicita & Olarreaga
-  2008, REStat 91(4)) and has no single default. The store has none, so econsec uses one value
+  2008, REStat 90(4)) and has no single default. The store has none, so econsec uses one value
   for every product. The default is **−1.5**. This is econsec's assumption, not a WITS number,
   and it can be changed in the model spec. Trade creation is linear in ε_m.
 
@@ -42,10 +42,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from econsec.errors import check_choice, choices
 from econsec.store import Store
 
 SigmaSource = Literal["hs3", "sitc5", "default"]
-SIGMA_SOURCES: tuple[SigmaSource, ...] = ("hs3", "sitc5", "default")
+SIGMA_SOURCES: tuple[SigmaSource, ...] = choices(SigmaSource)
 
 #: WITS SMART default substitution elasticity (WITS online help, "Checking the Raw Data").
 DEFAULT_SIGMA = 1.5
@@ -141,8 +142,7 @@ def product_elasticities(store: Store, products: np.ndarray, *, importer: str = 
 
     See the module docstring for the lookup rules. ``eps_m`` is applied to every product.
     """
-    if source not in SIGMA_SOURCES:
-        raise ValueError(f"sigma source must be one of {SIGMA_SOURCES}, got {source!r}")
+    check_choice(source, SigmaSource, option="sigma_source")
     products = np.asarray(products, dtype=object)
     codes = pd.Series(products, dtype=object)
     hs6 = codes.str[:6].to_numpy(dtype=object)

@@ -49,19 +49,18 @@ import pandas as pd
 from econsec.analytics.models.pe.elasticities import (
     DEFAULT_EPS_M,
     DEFAULT_SIGMA,
-    SIGMA_SOURCES,
     ProductElasticities,
     SigmaSource,
     product_elasticities,
     uniform_elasticities,
 )
 from econsec.analytics.models.pe.results import SmartResult
-from econsec.analytics.models.pe.smart import DEMANDS, Demand, smart
-from econsec.errors import EconsecError
+from econsec.analytics.models.pe.smart import Demand, smart
+from econsec.errors import EconsecError, check_choice, choices
 from econsec.store import Store
 
 Mode = Literal["add", "set", "floor", "exempt"]
-MODES: tuple[Mode, ...] = ("add", "set", "floor", "exempt")
+MODES: tuple[Mode, ...] = choices(Mode)
 ALL = "ALL"
 SHOCK_COLUMNS = ("partner", "product_prefix", "rate", "mode")
 
@@ -114,7 +113,7 @@ class Baseline:
 
 
 EuMode = Literal["aggregate", "members"]
-EU_MODES: tuple[EuMode, ...] = ("aggregate", "members")
+EU_MODES: tuple[EuMode, ...] = choices(EuMode)
 
 # Partners kept: countries, plus EUN in "aggregate" mode, minus EU members that the source also
 # reports on their own (they are inside EUN) in that mode. Other aggregates are always left out.
@@ -158,8 +157,7 @@ def load_baseline(store: Store, *, source: str = "census_hs10", importer: str = 
     and leaves out the member rows it contains. ``"members"`` leaves out EUN and keeps the
     members, which loses the trade of every member that is not reported on its own.
     """
-    if eu not in EU_MODES:
-        raise SmartInputError(f"eu must be one of {EU_MODES}, got {eu!r}")
+    check_choice(eu, EuMode, option="eu")
     params = {"source": source, "importer": importer, "year": year, "eu": eu}
     df = store.con.execute(_BASELINE.format(keep=_KEEP), params).df()
     if df.empty:
@@ -384,10 +382,8 @@ class SmartSpec:
     demand: Demand = "smart"
 
     def __post_init__(self) -> None:
-        if self.demand not in DEMANDS:
-            raise SmartInputError(f"demand must be one of {DEMANDS}, got {self.demand!r}")
-        if self.sigma_source not in SIGMA_SOURCES:
-            raise SmartInputError(f"sigma_source must be one of {SIGMA_SOURCES}, got {self.sigma_source!r}")
+        check_choice(self.demand, Demand, option="demand")
+        check_choice(self.sigma_source, SigmaSource, option="sigma_source")
         if not (self.import_demand_elasticity < 0 and math.isfinite(self.import_demand_elasticity)):
             raise SmartInputError("import_demand_elasticity must be negative and finite (e.g. -1.5; "
                                   f"WITS shows magnitudes), got {self.import_demand_elasticity!r}")

@@ -68,8 +68,10 @@ from typing import Literal
 
 import numpy as np
 
+from econsec.errors import check_choice, choices
+
 Demand = Literal["smart", "isoelastic"]
-DEMANDS: tuple[Demand, ...] = ("smart", "isoelastic")
+DEMANDS: tuple[Demand, ...] = choices(Demand)
 ArrayLike = np.ndarray | float
 
 
@@ -88,8 +90,7 @@ def creation_rate(tau_hat: np.ndarray, eps_m: ArrayLike, eps_x: ArrayLike = np.i
 
     ε_m < 0 (import demand), ε_x > 0 (export supply; ``np.inf`` = infinitely elastic).
     """
-    if demand not in DEMANDS:
-        raise ValueError(f"demand must be one of {DEMANDS}, got {demand!r}")
+    check_choice(demand, Demand, option="demand")
     eff = np.asarray(eps_m, dtype=np.float64) / (1.0 - np.asarray(eps_m) / np.asarray(eps_x))
     if demand == "smart":
         c = eff * (tau_hat - 1.0)

@@ -135,7 +135,7 @@ def test_unknown_codes_are_refused_by_name(db: Path, argv: tuple[str, ...]) -> N
     r = run(db, *argv)
     assert r.exit_code == 1, r.output
     msg = " ".join(r.stderr.split())
-    assert "unknown country code 'XYZ'" in msg and "SELECT iso3, name FROM countries" in msg
+    assert "unknown country code 'XYZ'" in msg and "`econsec countries`" in msg
     assert r.stdout == ""
 
 
@@ -184,3 +184,20 @@ def test_piped_tables_are_not_wrapped_at_80_columns(tmp_path: Path) -> None:
     assert len(rows) == 1 and "x" * 150 in rows[0]          # one line, value unbroken
     narrow = _piped(db, "sql", q, env={"COLUMNS": "100"})
     assert max(len(line) for line in narrow.splitlines()) <= 100  # COLUMNS still wins
+
+
+def test_countries_lists_codes_and_groups(db: Path) -> None:
+    """`econsec countries` is where the unknown-code errors send a user (no SQL needed)."""
+    eu = json.loads(run(db, "countries", "--group", "eu27", "--json").stdout)
+    # the 27 EU members since 1 February 2020 (Treaty of Lisbon membership list, by hand)
+    want = {"AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC",
+            "HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK",
+            "SVN", "ESP", "SWE"}
+    assert {r["iso3"] for r in eu} == want
+    groups = {r["group_code"]: r["members"] for r in json.loads(
+        run(db, "countries", "--group", "list", "--json").stdout)}
+    assert groups["EU27"] == 27 and groups["G7"] == 7
+    bad = run(db, "countries", "--group", "XX")
+    assert bad.exit_code == 1 and "unknown group 'XX'" in bad.output and "EU27" in bad.output
+    every = json.loads(run(db, "countries", "--json").stdout)
+    assert {"KOR", "JPN", "TWN"} <= {r["iso3"] for r in every}

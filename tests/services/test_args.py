@@ -49,14 +49,14 @@ def test_unknown_code_is_an_error_naming_it_and_how_to_list(mem: Store) -> None:
     with pytest.raises(NotFoundError) as e:
         args.countries(mem, "KOR,xyz", option="--country")
     msg = str(e.value)
-    assert "--country" in msg and "'XYZ'" in msg and "SELECT iso3, name FROM countries" in msg
+    assert "--country" in msg and "'XYZ'" in msg and "`econsec countries`" in msg
     # ISO2 where ISO3 is expected: the message names the ISO3 code (KR is KOR in ISO 3166)
     with pytest.raises(NotFoundError, match="KR is KOR"):
         args.country(mem, "kr")
     # a group is not a country unless the argument takes groups
     with pytest.raises(NotFoundError, match="'EU27'"):
         args.country(mem, "EU27")
-    with pytest.raises(NotFoundError, match="group_code"):
+    with pytest.raises(NotFoundError, match="countries --group list"):
         args.country(mem, "EU28", groups=True)
 
 

@@ -141,6 +141,26 @@ def sources(
 
 
 @app.command()
+def countries(
+    ctx: typer.Context,
+    group: Annotated[str | None, typer.Option("--group", help="Only the members of this group (EU27, ASEAN, …); `--group list` lists the groups.")] = None,
+) -> None:
+    """Every country and group code the store knows: ISO3, name, codes per scheme, groups."""
+    c = _ctx(ctx)
+    try:
+        from econsec.store import Store
+        with Store(c.config.db, read_only=True) as store:
+            df = svc.countries(store)
+            if group is not None and group.strip().lower() == "list":
+                df = svc.groups(store)
+            elif group is not None:
+                df = df[df["iso3"].isin(svc.group_members(store, group))].reset_index(drop=True)
+    except EconsecError as e:
+        raise fail(e) from e
+    emit(df, as_json=c.json, title=f"countries ({c.config.db})")
+
+
+@app.command()
 def sql(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="A SQL query (the store is opened read-only).")],

@@ -31,9 +31,9 @@ __all__ = ["LIST_HINT", "countries", "country", "items", "members", "normalise",
            "require_rows", "split", "years"]
 
 #: How a user lists the valid codes (both interfaces read the same tables).
-LIST_HINT = ("list them with `econsec sql \"SELECT iso3, name FROM countries ORDER BY iso3\"` "
+LIST_HINT = ("list them with `econsec countries` "
              "or GET /api/countries")
-GROUP_HINT = "groups: `econsec sql \"SELECT DISTINCT group_code FROM country_groups\"`"
+GROUP_HINT = "groups: `econsec countries --group list`"
 
 
 def normalise(code: str) -> str:

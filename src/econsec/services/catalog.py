@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from econsec.errors import EconsecError, SourceNotFoundError
+from econsec.errors import EconsecError, NotFoundError, SourceNotFoundError
 from econsec.lake import LakeOutcome, SparkLake
 from econsec.settings import Config
 from econsec.sources import registry
@@ -145,6 +145,23 @@ def countries(store: Store) -> pd.DataFrame:
     """Every country the store knows (view ``country_catalog``): ISO3, name, codes per scheme,
     group memberships, by ISO3."""
     return reference.country_catalog(store)
+
+
+def groups(store: Store) -> pd.DataFrame:
+    """Every country-group code with its number of members."""
+    codes = reference.group_codes(store)
+    members = reference.group_members(store, codes)
+    return members.groupby("group_code", as_index=False).agg(members=("iso3", "count"))
+
+
+def group_members(store: Store, group: str) -> list[str]:
+    """ISO3 members of ``group`` (any case); NotFoundError naming the known groups."""
+    code = group.strip().upper()
+    m = reference.group_members(store, [code])
+    if m.empty:
+        raise NotFoundError(f"unknown group {group!r}: known groups are "
+                            f"{', '.join(reference.group_codes(store))}")
+    return list(m["iso3"])
 
 
 def run_sql(config: Config, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:

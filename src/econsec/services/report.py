@@ -547,7 +547,7 @@ def pair_report(store: Store, a: str = "KOR", b: str = "JPN", *, year: int | Non
     missing = [c for c in (a, b) if c not in names]
     if missing:
         raise NotFoundError(f"unknown economy {', '.join(missing)}: expected ISO3 codes in the "
-                            "country catalog (`econsec sql \"SELECT * FROM country_catalog\"`)")
+                            "country catalog (`econsec countries`)")
     years = source_years(store, source)
     if not years:
         raise NotFoundError(f"no product-level trade data from {source} in the store: run "

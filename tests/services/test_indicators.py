@@ -130,17 +130,33 @@ def test_figure1_series_and_chart(db: Path, tmp_path: Path) -> None:
     assert len(data) == 10 and data["iv"].tolist() == pytest.approx(series["iv"].tolist())
 
 
-def test_documented_korea_japan_results(db: Path) -> None:
-    """The numbers quoted in docs/indicators.md."""
+def _strategic_coverage(raw: pd.DataFrame, a: str, b: str, hhi_threshold: float = 0.4) -> float:
+    """Strategic complementarity "B covers A" (docs/methods.md §3) recomputed with pandas from
+    the raw Comtrade rows: A's products with supplier HHI > threshold whose top supplier is not B
+    (HS 99 left out), imports at risk = imports from the top supplier, covered = min(B's world
+    exports of the product, imports at risk); the score is covered / at risk, summed."""
+    rows = raw.assign(pt3ISO=raw["pt3ISO"].mask(raw["ptCode"] == 490, "TWN"))  # partner 490 = Taiwan
+    bil = rows[(rows["ptCode"] != 0) & rows["pt3ISO"].notna() & (rows["pt3ISO"] != rows["rt3ISO"])
+               & (rows["TradeValue"] > 0)]
+    m = bil[bil["pt3ISO"] == a].groupby(["cmdCode", "rt3ISO"])["TradeValue"].sum()
+    total = m.groupby(level="cmdCode").sum()
+    share = m / total.reindex(m.index.get_level_values("cmdCode")).to_numpy()
+    hhi = (share ** 2).groupby(level="cmdCode").sum()
+    top = share.groupby(level="cmdCode").idxmax().map(lambda key: key[1])
+    risky = (hhi > hhi_threshold) & (top != b) & (hhi.index != "99")
+    at_risk = (total * share.groupby(level="cmdCode").max())[risky]
+    # B's exports to the world: its World row where it files one, else the sum over its partners
+    world = rows[(rows["rt3ISO"] == b) & (rows["ptCode"] == 0)].groupby("cmdCode")["TradeValue"].sum()
+    if world.empty:
+        world = bil[bil["rt3ISO"] == b].groupby("cmdCode")["TradeValue"].sum()
+    covered = pd.concat([world.reindex(at_risk.index).fillna(0.0), at_risk], axis=1).min(axis=1)
+    return float(covered.sum() / at_risk.sum())
+
+
+def test_korea_japan_complementarity_equals_pandas_on_raw_files(db: Path, raw: pd.DataFrame) -> None:
+    """The pair scores docs/indicators.md describes, against the same rule run on the raw files."""
     with Store(db, read_only=True) as s:
-        v = svc.vulnerability(s, year=2019, min_imports_usd=1e10).frame.set_index("country")
         c = svc.complementarity(s, "KOR", "JPN", year=2019).tables["scores"].set_index("direction")
-    # importers ≥ 10 bn USD whose mirror imports are ≥ 80 % of IMF DOTS (issue 11): 18
-    assert len(v) == 18 and v.loc["JPN", "rank"] == 2 and v.loc["KOR", "rank"] == 3
-    ranks = v.loc[["JPN", "KOR", "CHN", "USA"], "rank"].tolist()
-    assert ranks == sorted(ranks)  # Japan and Korea ahead of China and the U.S.
-    assert "DEU" not in v.index    # Germany's imports in the file: 73 % of DOTS, left out
-    assert c.loc["JPN covers KOR", "coverage"] == pytest.approx(0.551, abs=0.0005)
-    # HS 99 (not specified according to kind) is left out of the risky imports since issue 11;
-    # with it, Japan's 15.0 bn USD of chapter-99 imports "from" Australia gave 0.140.
-    assert c.loc["KOR covers JPN", "coverage"] == pytest.approx(0.199, abs=0.0005)
+    for a, b in (("KOR", "JPN"), ("JPN", "KOR")):
+        assert c.loc[f"{b} covers {a}", "coverage"] == pytest.approx(_strategic_coverage(raw, a, b),
+                                                                    rel=1e-9)

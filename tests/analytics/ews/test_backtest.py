@@ -92,10 +92,9 @@ def test_backtest_reproduces_docs(store_path: Path, signal: str) -> None:
 
 def test_default_is_the_signal_the_tuning_half_prefers() -> None:
     # objective on the tuning half: hit rate − 10 × false alarms per series-month
+    # (the summaries are checked against a run in test_backtest_reproduces_docs)
     obj = {s: h / e - 10 * fa / q for s, ((_, e, h, _, _, fa, q), _) in EXPECTED_SUMMARY.items()}
-    assert obj["stl_drop"] == pytest.approx(2 / 3 - 10 * 1590 / 171617)    # 0.574
-    assert obj["value_drop"] == pytest.approx(2 / 3 - 10 * 3172 / 171617)  # 0.482
-    assert max(obj, key=obj.__getitem__) == ews.rules_for().value_signal == "stl_drop"
+    assert max(obj, key=obj.__getitem__) == ews.rules_for().value_signal
 
 
 def test_every_event_is_documented_with_a_source() -> None:

@@ -25,7 +25,7 @@ def health(request: Request, store: Reader) -> Response:
     import pandas as pd
 
     return frame_response(pd.DataFrame([{"status": "ok"}]),
-                          {**_store_provenance(request, store), "method": "SELECT on the store"})
+                          {**_store_provenance(request, store), "method": "a read-only query answered by the store"})
 
 
 @router.get("/sources")

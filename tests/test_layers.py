@@ -23,13 +23,7 @@ NO_SQL = ("services", "cli", "api", "present", "session.py")
 
 #: Analytics modules that still query the store outside a ``data.py`` loader (issue 12: move
 #: their queries to ``econsec.store.queries`` or the package's ``data.py``). Do not add to it.
-ANALYTICS_LEGACY_SQL = frozenset({
-    "analytics/indicators/exposure.py",
-    "analytics/io/mrio.py",
-    "analytics/models/estimation/results.py",
-    "analytics/models/pe/elasticities.py",
-    "analytics/models/pe/model.py",
-})
+ANALYTICS_LEGACY_SQL: frozenset[str] = frozenset()  # every analytics query now lives in a data.py loader
 
 # SQL as econsec writes it: upper-case keywords followed by what makes them a statement. Plain
 # English ("SELECT on the store", "update the watchlist") does not match.

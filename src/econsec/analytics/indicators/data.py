@@ -21,6 +21,9 @@ source too (:func:`io_panel`): bilateral goods trade by *sector* is the sum over
 using industries and final demand of the exporter's sales of that sector's output, for the
 goods sectors ``IO_GOODS`` (WIOD c1–c16). That gives the indicators a long, consistent series
 at 16-sector resolution (the rest of the world is one economy, ``ROW``).
+
+:func:`exposure_flows` and :func:`aggregate_codes` read what
+:func:`~econsec.analytics.indicators.exposure.exposure` needs.
 """
 
 from __future__ import annotations
@@ -291,3 +294,34 @@ def load_panel(store: Store, source: str, year: int, *, level: int | None = None
                       source=source, classification=f"{info['cls']} at {level} digits",
                       vintage=vintage(store, source), mirror=mirror, notes=tuple(notes),
                       sorted_by_importer=True, world_reported=reported, unit=unit)
+
+
+# Exposure (``exposure.exposure``): one source's annual flows with both partners identified,
+# all-goods rows where the source has them for the year, else product rows.
+_EXPOSURE_FLOWS = """
+WITH f AS (
+    SELECT year, flow, exporter, importer, classification = 'TOTAL' AS is_total, value_usd, value
+    FROM trade_flows
+    WHERE source = ? AND month IS NULL AND value IS NOT NULL
+      AND exporter IS NOT NULL AND importer IS NOT NULL AND exporter <> importer
+),
+pick AS (  -- per year: TOTAL rows if the source has them, else product rows
+    SELECT year, bool_or(is_total) AS has_total FROM f GROUP BY year
+)
+SELECT f.year, f.flow, f.exporter, f.importer, sum(f.value) AS value, sum(f.value_usd) AS value_usd
+FROM f JOIN pick USING (year)
+WHERE f.is_total = pick.has_total
+GROUP BY ALL
+"""
+
+
+def exposure_flows(store: Store, source: str) -> pd.DataFrame:
+    """Annual flows of ``source`` summed per (year, flow, exporter, importer): ``value`` in the
+    source's currency and ``value_usd``; a year's ``TOTAL`` rows if it has any, else its product
+    rows. Monthly rows, rows without a value or a partner, and flows to oneself are left out."""
+    return store.df(_EXPOSURE_FLOWS, [source])
+
+
+def aggregate_codes(store: Store) -> tuple[str, ...]:
+    """ISO3 codes of the aggregates in ``countries`` (World, EU, areas n.e.s., …)."""
+    return tuple(store.df("SELECT iso3 FROM countries WHERE kind = 'aggregate'")["iso3"])

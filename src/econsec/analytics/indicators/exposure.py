@@ -18,24 +18,9 @@ import numpy as np
 import pandas as pd
 
 from econsec.analytics.indicators import coverage as cv
+from econsec.analytics.indicators import data
 from econsec.errors import NotFoundError
 from econsec.store import Store
-
-_SQL = """
-WITH f AS (
-    SELECT year, flow, exporter, importer, classification = 'TOTAL' AS is_total, value_usd, value
-    FROM trade_flows
-    WHERE source = ? AND month IS NULL AND value IS NOT NULL
-      AND exporter IS NOT NULL AND importer IS NOT NULL AND exporter <> importer
-),
-pick AS (  -- per year: TOTAL rows if the source has them, else product rows
-    SELECT year, bool_or(is_total) AS has_total FROM f GROUP BY year
-)
-SELECT f.year, f.flow, f.exporter, f.importer, sum(f.value) AS value, sum(f.value_usd) AS value_usd
-FROM f JOIN pick USING (year)
-WHERE f.is_total = pick.has_total
-GROUP BY ALL
-"""
 
 
 def _side(df: pd.DataFrame, country: str, partner: str, partners: Sequence[str]) -> pd.DataFrame:
@@ -56,11 +41,10 @@ def _side(df: pd.DataFrame, country: str, partner: str, partners: Sequence[str])
 def exposure(store: Store, source: str, *, partners: Sequence[str] = ("USA", "CHN"),
              base_year: int = 2017) -> pd.DataFrame:
     """Per country × year: total exports and imports, shares with each partner, change since base."""
-    df = store.df(_SQL, [source])
+    df = data.exposure_flows(store, source)
     if df.empty:
         raise NotFoundError(f"source {source!r} has no annual flows with both partners identified")
-    aggs = store.df("SELECT iso3 FROM countries WHERE kind = 'aggregate'")["iso3"]
-    df.attrs["aggregates"] = tuple(aggs)
+    df.attrs["aggregates"] = data.aggregate_codes(store)
     exp_rows = df[df["flow"].isin(["export", "reconciled"])]
     imp_rows = df[df["flow"].isin(["import", "reconciled"])]
     mirror = imp_rows.empty

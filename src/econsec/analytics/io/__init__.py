@@ -3,9 +3,11 @@
 :class:`MRIO` holds one table (Z, Y, value added, labels) and runs the analyses, each returning a
 read-only :class:`IOResult`: ``multipliers()``, ``value_added_in_trade()``, ``accounts()``,
 ``extraction()`` and ``supply_shock()``. The pure kernels (``calc_A``, ``calc_L``, ``calc_G``, …)
-are in :mod:`econsec.analytics.io.equations`. Methods: docs/methods.md §6.1–5; Miller & Blair (2009).
+are in :mod:`econsec.analytics.io.equations`; :func:`load_mrio` (``data.py``) reads a table from
+the store. Methods: docs/methods.md §6.1–5; Miller & Blair (2009).
 """
 
+from econsec.analytics.io.data import load_mrio
 from econsec.analytics.io.equations import (
     Leontief,
     LeontiefError,
@@ -22,4 +24,4 @@ from econsec.analytics.io.results import Diagnostics, IOResult
 
 __all__ = ["EXTRACTION_KINDS", "MRIO", "SHOCK_MODELS", "Diagnostics", "IOResult", "Leontief",
            "LeontiefError", "MRIOError", "calc_A", "calc_B", "calc_G", "calc_L", "calc_M", "calc_S",
-           "calc_x"]
+           "calc_x", "load_mrio"]

@@ -2,9 +2,10 @@
 
 :class:`PPML` is an immutable specification; ``PPML(...).fit(data)`` returns a read-only
 :class:`PPMLResults` (coefficients, clustered covariance, fixed effects, fitted flows,
-diagnostics, provenance). :func:`from_store` builds the panel from the store's ``gravity_panel``.
+diagnostics, provenance). :func:`from_store` (``data.py``) builds the panel from the store's ``gravity_panel``.
 """
 
+from econsec.analytics.models.estimation.data import from_store
 from econsec.analytics.models.estimation.ppml import (
     FIXED_EFFECTS,
     PPML,
@@ -19,7 +20,6 @@ from econsec.analytics.models.estimation.results import (
     GravityPanel,
     PPMLConvergenceError,
     PPMLResults,
-    from_store,
 )
 
 __all__ = [

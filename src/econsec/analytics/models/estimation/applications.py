@@ -10,8 +10,9 @@ multilateral resistances fixed.
 
 from __future__ import annotations
 
+from econsec.analytics.models.estimation.data import from_store
 from econsec.analytics.models.estimation.ppml import PPML
-from econsec.analytics.models.estimation.results import PPMLResults, from_store
+from econsec.analytics.models.estimation.results import PPMLResults
 from econsec.store import Store
 
 YEARS = tuple(range(1986, 2007, 4))

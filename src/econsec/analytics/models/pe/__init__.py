@@ -1,7 +1,8 @@
 """Product-level partial equilibrium: the WITS SMART model (Jammes & Olarreaga 2005).
 
 Methods: docs/methods.md §5. The pure kernels are in :mod:`.smart`, the elasticity
-lookup in :mod:`.elasticities`, and the baseline, shocks, spec and run in :mod:`.model`.
+lookup in :mod:`.elasticities`, the baseline, shocks, spec and run in :mod:`.model`, and the
+store's queries (baseline rows, σ tables, concordances) in :mod:`.data`.
 
 >>> model = SmartModel.from_store(store)                     # U.S. 2024 HTS10 imports
 >>> res = model.run(tariff_shocks({"CHN": 0.60}), name="china-60")

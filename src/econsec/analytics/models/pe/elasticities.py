@@ -31,7 +31,8 @@ them "import demand elasticities". Two U.S. tables are available:
   about 16,000.
 
 Products that neither table covers get the default σ (``"default"`` uses it for all products).
-Every product carries a label saying which of these rules gave its σ.
+Every product carries a label saying which of these rules gave its σ. The tables are read by
+:func:`.data.sigmas` and :func:`.data.concordance`; :func:`assign_sigma` is the pure lookup.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from econsec.analytics.models.pe import data
 from econsec.errors import check_choice, choices
 from econsec.store import Store
 
@@ -119,22 +121,6 @@ def assign_sigma(hs6: np.ndarray, prefix3: np.ndarray, *, hs6_to_key: pd.Series,
     return sigma, keys, source
 
 
-def _table(store: Store, sql: str, params: list[object]) -> pd.Series:
-    df = store.df(sql, params)
-    return pd.Series(df.iloc[:, 1].to_numpy(), index=df.iloc[:, 0].to_numpy())
-
-
-def _concordance(store: Store, to_class: str) -> pd.Series:
-    return _table(store, "SELECT from_code, min(to_code) FROM concordances WHERE from_class = 'HS2022' "
-                  "AND to_class = ? GROUP BY from_code", [to_class])
-
-
-def _sigmas(store: Store, importer: str, classification: str) -> pd.Series:
-    return _table(store, "SELECT product, avg(value) FROM elasticities WHERE country = ? AND "
-                  "classification = ? AND parameter = 'sigma' GROUP BY product",
-                  [importer, classification])
-
-
 def product_elasticities(store: Store, products: np.ndarray, *, importer: str = "USA",
                          source: SigmaSource = "hs3", default_sigma: float = DEFAULT_SIGMA,
                          eps_m: float = DEFAULT_EPS_M) -> ProductElasticities:
@@ -153,14 +139,14 @@ def product_elasticities(store: Store, products: np.ndarray, *, importer: str = 
         keys = np.full(n, "", dtype=object)
         labels = np.full(n, label_default(default_sigma), dtype=object)
     else:
-        hs3 = _sigmas(store, importer, "HS1992")
-        conc = _concordance(store, "HS1992").str[:3]
+        hs3 = data.sigmas(store, importer, "HS1992")
+        conc = data.concordance(store, "HS1992").str[:3]
         sigma, keys, labels = assign_sigma(hs6, prefix3, hs6_to_key=conc, key_to_sigma=hs3,
                                            fallback_to_sigma=hs3, label=LABEL_HS3,
                                            fallback_label=LABEL_HS3_PREFIX, default=default_sigma)
         if source == "sitc5":
-            s5, k5, l5 = assign_sigma(hs6, prefix3, hs6_to_key=_concordance(store, "SITC3"),
-                                      key_to_sigma=_sigmas(store, importer, "SITC3"),
+            s5, k5, l5 = assign_sigma(hs6, prefix3, hs6_to_key=data.concordance(store, "SITC3"),
+                                      key_to_sigma=data.sigmas(store, importer, "SITC3"),
                                       fallback_to_sigma=None, label=LABEL_SITC5, fallback_label="",
                                       default=np.nan)
             got = ~np.isnan(s5)

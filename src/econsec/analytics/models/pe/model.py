@@ -1,11 +1,12 @@
 """The SMART model on U.S. imports by HTS10 line × partner: baseline, shocks, spec and run.
 
 * :func:`load_baseline` reads one year of an importer's HTS10 imports and calculated duties
-  from the store (source ``census_hs10``: U.S. imports for consumption, 2024). The baseline
-  tariff of a row is its calculated duty / customs value. The EU is reported both as one partner
-  (``EUN``) and, for members in the top 50 (only Slovakia in 2024), on its own. By default EUN
-  is kept as one supplier and the member rows it contains are left out; ``eu="members"`` does
-  the opposite. Whatever is left out is listed in the baseline's notes.
+  from the store through the queries of :mod:`.data` (source ``census_hs10``: U.S. imports for
+  consumption, 2024). The baseline tariff of a row is its calculated duty / customs value. The
+  EU is reported both as one partner (``EUN``) and, for members in the top 50 (only Slovakia in
+  2024), on its own. By default EUN is kept as one supplier and the member rows it contains are
+  left out; ``eu="members"`` does the opposite. Whatever is left out is listed in the
+  baseline's notes.
 * :func:`tariff_shocks` builds a shock frame from simple inputs (partner → rate, optional product
   prefixes). :func:`apply_shocks` turns a shock frame into new tariffs per row.
 * :class:`SmartSpec` holds the elasticities and options (immutable). :class:`SmartModel` is a
@@ -46,6 +47,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from econsec.analytics.models.pe import data
 from econsec.analytics.models.pe.elasticities import (
     DEFAULT_EPS_M,
     DEFAULT_SIGMA,
@@ -115,37 +117,6 @@ class Baseline:
 EuMode = Literal["aggregate", "members"]
 EU_MODES: tuple[EuMode, ...] = choices(EuMode)
 
-# Partners kept: countries, plus EUN in "aggregate" mode, minus EU members that the source also
-# reports on their own (they are inside EUN) in that mode. Other aggregates are always left out.
-_KEEP = """
-WITH rows AS (
-  SELECT t.product, t.exporter AS partner, t.value_usd, t.duty_usd, coalesce(c.kind, '') AS kind,
-         t.exporter IN (SELECT iso3 FROM country_groups WHERE group_code = 'EU27') AS eu_member
-  FROM trade_flows t LEFT JOIN countries c ON c.iso3 = t.exporter
-  WHERE t.source = $source AND t.importer = $importer AND t.year = $year AND t.month IS NULL
-    AND t.classification = 'HTS10' AND t.value_usd > 0),
-has_eun AS (SELECT count(*) > 0 AS yes FROM rows WHERE partner = 'EUN')
-SELECT *, CASE WHEN partner = 'EUN' THEN $eu = 'aggregate'
-               WHEN kind = 'aggregate' THEN FALSE
-               WHEN eu_member AND $eu = 'aggregate' THEN NOT (SELECT yes FROM has_eun)
-               ELSE TRUE END AS keep
-FROM rows
-"""
-_BASELINE = "SELECT product, partner, sum(value_usd) AS imports, sum(coalesce(duty_usd, 0)) AS duty, " \
-    "count(duty_usd) = count(*) AS has_duty FROM ({keep}) WHERE keep GROUP BY ALL ORDER BY product, partner"
-_EXCLUDED = "SELECT partner, sum(value_usd) AS v FROM ({keep}) WHERE NOT keep GROUP BY ALL ORDER BY 1"
-
-
-def partners_of_eu(store: Store) -> list[str]:
-    return list(store.df("SELECT iso3 FROM country_groups WHERE group_code = 'EU27'")["iso3"])
-
-
-def _vintage(store: Store, sources: Sequence[str]) -> str:
-    df = store.df("SELECT source, string_agg(DISTINCT vintage, '; ') AS v FROM ingest_log "
-                  "WHERE superseded_by IS NULL GROUP BY source")
-    got = dict(zip(df["source"], df["v"], strict=True))
-    return " | ".join(f"{s}: {got.get(s, 'not ingested')}" for s in sources)
-
 
 def load_baseline(store: Store, *, source: str = "census_hs10", importer: str = "USA",
                   year: int = 2024, eu: EuMode = "aggregate") -> Baseline:
@@ -158,36 +129,35 @@ def load_baseline(store: Store, *, source: str = "census_hs10", importer: str = 
     members, which loses the trade of every member that is not reported on its own.
     """
     check_choice(eu, EuMode, option="eu")
-    params = {"source": source, "importer": importer, "year": year, "eu": eu}
-    df = store.con.execute(_BASELINE.format(keep=_KEEP), params).df()
+    df = data.imports_by_line(store, source=source, importer=importer, year=year, eu=eu)
     if df.empty:
         raise SmartInputError(f"no HTS10 imports of {importer} in {year} from source {source!r}: "
                               "ingest it first (econsec ingest census_hs10)")
     notes = []
-    excl = store.con.execute(_EXCLUDED.format(keep=_KEEP), params).df()
+    excl = data.left_out_partners(store, source=source, importer=importer, year=year, eu=eu)
+    eu_members = data.eu_members(store)
     why = {"EUN": "the EU aggregate (eu='members')"}
-    for code, v in zip(excl["partner"], excl["v"], strict=True):
-        reason = why.get(code, "an aggregate" if code not in set(partners_of_eu(store))
+    for code, v in zip(excl["partner"], excl["value_usd"], strict=True):
+        reason = why.get(code, "an aggregate" if code not in set(eu_members)
                          else "an EU member whose rows are inside EUN (eu='aggregate')")
         notes.append(f"partner {code} left out: {reason}, {v / 1e9:,.2f} bn USD")
     if not df["has_duty"].all():
         notes.append(f"{int((~df['has_duty']).sum())} rows without calculated duty taken as duty-free")
     pcode, products = pd.factorize(df["product"], sort=True)
     qcode, partners = pd.factorize(df["partner"], sort=True)
-    desc = store.df("SELECT code, any_value(description) AS d FROM products WHERE classification = "
-                    "'HTS10' AND source = ? GROUP BY code", [source])
-    names = store.df("SELECT iso3, name FROM countries")
+    desc = data.product_descriptions(store, source)
+    names = data.country_names(store)
     return Baseline(importer=importer, year=year, products=np.asarray(products, dtype=object),
                     partners=np.asarray(partners, dtype=object),
                     product=pcode.astype(np.int64), partner=qcode.astype(np.int64),
                     imports=df["imports"].to_numpy(np.float64), duty=df["duty"].to_numpy(np.float64),
-                    descriptions=pd.Series(desc["d"].to_numpy(), index=desc["code"])
+                    descriptions=pd.Series(desc["description"].to_numpy(), index=desc["code"])
                     .reindex(products).fillna("").to_numpy(dtype=object),
                     partner_names=pd.Series(names["name"].to_numpy(), index=names["iso3"])
                     .reindex(partners).fillna(pd.Series(partners, index=partners))
                     .to_numpy(dtype=object),
-                    source=source, vintage=_vintage(store, [source]), notes=tuple(notes),
-                    groups={"EUN": tuple(sorted(partners_of_eu(store)))} if "EUN" in set(partners) else {})
+                    source=source, vintage=data.vintage(store, [source]), notes=tuple(notes),
+                    groups={"EUN": tuple(sorted(eu_members))} if "EUN" in set(partners) else {})
 
 
 def baseline_from_frame(df: pd.DataFrame, *, importer: str = "USA", year: int = 0,
@@ -416,7 +386,7 @@ class SmartModel:
         el = product_elasticities(store, base.products, importer=importer, source=spec.sigma_source,
                                   default_sigma=spec.substitution_elasticity,
                                   eps_m=spec.import_demand_elasticity)
-        vin = "" if spec.sigma_source == "default" else _vintage(store, ["hs_concordance"])
+        vin = "" if spec.sigma_source == "default" else data.vintage(store, ["hs_concordance"])
         return cls(base, el, spec, vin)
 
     @classmethod

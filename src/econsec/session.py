@@ -143,8 +143,15 @@ class Session:
         return _catalog.catalog(self.store)
 
     def sql(self, query: str, params: list[object] | None = None) -> pd.DataFrame:
-        """Run SQL on the store (DuckDB dialect) and return a frame."""
-        return self.store.df(query, params)
+        """Run read-only SQL on the store (DuckDB dialect) and return a frame.
+
+        The query runs as ``econsec sql`` does, on a sandboxed read-only connection: it reads the
+        store's tables and views and nothing else; writes, files and URLs, extensions and ``SET``
+        raise ``ReadOnlyError``. DuckDB cannot open the sandbox beside the session's own
+        connection, so that connection is closed first and reopened on next use.
+        """
+        self.close()
+        return _catalog.run_sql(self.config, query, params)
 
     # -- structural indicators (docs/indicators.md) --------------------------------------
     vulnerability = _bound(_ind.vulnerability)

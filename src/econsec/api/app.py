@@ -1,7 +1,7 @@
 """The FastAPI application: routers under ``/api``, the dashboard at ``/``, one store.
 
-The store is opened when the app starts (lifespan) and closed when it stops; see
-:mod:`econsec.api.db` for how requests share it.
+The store is opened when the app starts (lifespan) and closed when it stops (queued writes
+refused, the running one finished); see :mod:`econsec.api.db` for how requests share it.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from econsec import __version__
-from econsec.api.db import Database
-from econsec.api.responses import install_handlers
+from econsec.api.db import Database, WriterBusy
+from econsec.api.responses import error, install_handlers
 from econsec.api.routes import catalog, ews, indicators, io, lng, report, scenarios
 from econsec.settings import Config
 
@@ -44,6 +44,13 @@ def create_app(config: Config, *, read_only: bool = False) -> FastAPI:
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
     app.state.config = config
     install_handlers(app)
+
+    @app.exception_handler(WriterBusy)
+    async def _busy(request: Request, e: WriterBusy) -> Response:
+        r = error(503, str(e))
+        r.headers["Retry-After"] = str(e.retry_after)
+        return r
+
     for module in (catalog, indicators, scenarios, io, ews, lng, report):
         app.include_router(module.router, prefix="/api")
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

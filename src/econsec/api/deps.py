@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from econsec.api.db import Database
 from econsec.api.responses import ApiError
 from econsec.services import args
 from econsec.store import Store
@@ -22,15 +23,16 @@ def _read(request: Request) -> Iterator[Store]:
         yield s
 
 
-def _write(request: Request) -> Iterator[Store]:
-    with request.app.state.db.writer() as s:
-        yield s
+async def _database(request: Request) -> Database:
+    return request.app.state.db
 
 
 #: A read-only cursor on the store for one request (GET routes).
 Reader = Annotated[Store, Depends(_read)]
-#: A writable cursor; writers are serialised (the EWS scan, ack and resolve routes).
-Writer = Annotated[Store, Depends(_write)]
+#: The app's database for write routes (the EWS scan, ack and resolve): an ``async`` route
+#: awaits ``db.write(job)``, which runs ``job(store)`` on the single writer thread (no request
+#: thread waits; a full queue answers 503). Never take a store in a sync dependency to write.
+Writer = Annotated[Database, Depends(_database)]
 
 
 def codes(value: str | None, name: str) -> tuple[str, ...]:

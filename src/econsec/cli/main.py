@@ -163,9 +163,15 @@ def countries(
 @app.command()
 def sql(
     ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="A SQL query (the store is opened read-only).")],
+    query: Annotated[str, typer.Argument(help="A SQL query (DuckDB dialect) on the store's "
+                                              "tables and views.")],
 ) -> None:
-    """Run a read-only SQL query on the store."""
+    """Run a read-only SQL query on the store.
+
+    The query runs in a sandbox: it can read the store's tables and views and nothing else.
+    Writes, files and URLs (read_csv, COPY ... TO, ATTACH), extensions (INSTALL, LOAD) and SET
+    are refused with one line naming what is not allowed.
+    """
     c = _ctx(ctx)
     try:
         df = svc.run_sql(c.config, query)

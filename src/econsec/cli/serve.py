@@ -9,6 +9,9 @@ import typer
 from econsec.cli.render import err, fail
 from econsec.errors import EconsecError
 
+#: Seconds requests in flight get to finish after SIGTERM before they are cancelled.
+GRACE = 3
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -29,4 +32,7 @@ def register(app: typer.Typer) -> None:
             raise fail(e) from e
         err.print(f"econsec: serving {config.db} on http://{host}:{port}/ (API docs at /api/docs)",
                   highlight=False)
-        uvicorn.run(create_app(config, read_only=read_only), host=host, port=port, log_level="info")
+        # On SIGTERM/Ctrl-C: stop accepting, give requests in flight GRACE s, then cancel the
+        # rest (queued writes are dropped, the running one finishes) and close the store.
+        uvicorn.run(create_app(config, read_only=read_only), host=host, port=port, log_level="info",
+                    timeout_graceful_shutdown=GRACE)

@@ -165,6 +165,10 @@ def group_members(store: Store, group: str) -> list[str]:
 
 
 def run_sql(config: Config, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame:
-    """Run ``sql`` on a read-only connection: statements that write fail."""
-    with Store(config.db, read_only=True) as store:
+    """Run a user's ``sql`` on a sandboxed read-only connection (``Store(..., sandbox=True)``).
+
+    Only the store's tables and views can be read: writes, file and URL access (``read_csv``,
+    ``COPY … TO``, ``ATTACH``), extensions and ``SET`` raise :class:`econsec.errors.ReadOnlyError`.
+    """
+    with Store(config.db, sandbox=True) as store:
         return store.df(sql, params)

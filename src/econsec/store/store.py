@@ -1,8 +1,11 @@
 """The one class that owns the DuckDB connection.
 
 ``Store(path)`` opens (creating if needed) the database and applies pending migrations.
-``Store(path, read_only=True)`` opens an existing database that no statement can change: the
-entry point for ``econsec sql``.
+``Store(path, read_only=True)`` opens an existing database that no statement can change.
+``Store(path, sandbox=True)`` is the entry point for a user's own SQL (``econsec sql``,
+``Session.sql``): read-only, and also cut off from everything outside the store — no file or URL
+access (``read_csv``, ``COPY … TO``, ``ATTACH``, ``EXPORT``), no extensions (``INSTALL``,
+``LOAD``, autoloading), and the configuration locked so that ``SET`` cannot undo any of it.
 """
 
 from __future__ import annotations
@@ -27,19 +30,43 @@ DATA_TABLES: tuple[str, ...] = (
     "mineral_lists", "documents", "partial_periods",
 )
 
+#: DuckDB settings of a sandboxed connection (``Store(path, sandbox=True)``): the store's own
+#: tables and views only. ``lock_configuration`` makes the others permanent (no ``SET``).
+SANDBOX_CONFIG: dict[str, bool] = {
+    "enable_external_access": False,
+    "allow_community_extensions": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+#: What a sandboxed connection refuses, by the DuckDB message that says so.
+_REFUSED: tuple[tuple[str, str], ...] = (
+    ("extensions is disabled", "loading extensions"),
+    ("file system operations are disabled", "reading or writing files or URLs, installing "
+                                            "extensions or attaching databases"),
+    ("configuration has been locked", "changing settings (SET, RESET, PRAGMA)"),
+    ("read-only", "changing the store (CREATE, INSERT, UPDATE, DELETE, DROP, …)"),
+)
+
 
 class Store:
     """An econsec store at ``path`` (a file, or ``":memory:"``)."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False, sandbox: bool = False) -> None:
         self.path = str(path)
-        self.read_only = read_only
+        self.sandbox = sandbox
+        self.read_only = read_only = read_only or sandbox
+        if sandbox and self.path == ":memory:":
+            raise StoreError("user SQL runs on a store file opened read-only in a sandbox; "
+                             "an in-memory store has no file")
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}: run `econsec ingest` first")
         if not read_only and self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
+            self._con = duckdb.connect(self.path, read_only=read_only,
+                                       config=dict(SANDBOX_CONFIG) if sandbox else {})
         except duckdb.Error as e:
             raise StoreError(f"cannot open store {self.path}: {e}") from e
         if read_only:
@@ -119,6 +146,12 @@ class Store:
         try:
             return self._con.execute(sql, params or []).df()
         except duckdb.Error as e:
+            if self.sandbox:
+                first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+                for says, what in _REFUSED:
+                    if says in str(e).lower():
+                        raise ReadOnlyError(f"not allowed in user SQL: {what}; query the store's "
+                                            f"tables and views only ({first})") from e
             if self.read_only and "read-only" in str(e).lower():
                 raise ReadOnlyError(f"the store is read-only here: {e}") from e
             raise StoreError(str(e)) from e

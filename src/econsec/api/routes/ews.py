@@ -1,7 +1,9 @@
 """Early warning: watchlist, alerts, scans and the alert lifecycle (econsec.services.ews).
 
-Scans, acknowledgements and resolutions write to the store: each runs on the writer cursor
-(one writer at a time) inside the service's own transaction. Notifications (webhook, e-mail)
+Scans, acknowledgements and resolutions write to the store: each route is ``async`` and hands
+its whole operation to the single writer thread (``await db.write(job)``, see
+:mod:`econsec.api.db`), which runs it inside the service's own transaction; no request thread
+waits for the writer, and a full write queue answers 503 with ``Retry-After``. Notifications (webhook, e-mail)
 are a CLI feature: the server never contacts an address a request names.
 """
 
@@ -73,10 +75,13 @@ def alerts(store: Reader, status: Status | None = None) -> Response:
 
 
 @router.post("/scan")
-def scan(store: Writer, body: ScanBody | None = None) -> Response:
+async def scan(db: Writer, body: ScanBody | None = None) -> Response:
     """Score the watched items due as of a month (every item with ``all_items``); store and
     deduplicate alerts and the items' last check (one transaction)."""
-    body = body or ScanBody()
+    return await db.write(lambda store: _scan(store, body or ScanBody()))
+
+
+def _scan(store: Store, body: ScanBody) -> Response:
     with translate():
         pair = args.pair(store, *body.pair, options=("body field 'pair'[0]", "body field 'pair'[1]")) \
             if body.pair else None
@@ -107,13 +112,14 @@ def _move(store: Store, alert_id: int, to: str, note: str | None) -> Response:
 
 
 @router.post("/alerts/{alert_id}/ack")
-def ack(store: Writer, alert_id: AlertId, body: AckBody | None = None) -> Response:
+async def ack(db: Writer, alert_id: AlertId, body: AckBody | None = None) -> Response:
     """Acknowledge an alert."""
-    return _move(store, alert_id, "acknowledged", (body or AckBody()).note)
+    note = (body or AckBody()).note
+    return await db.write(lambda store: _move(store, alert_id, "acknowledged", note))
 
 
 @router.post("/alerts/{alert_id}/resolve")
-def resolve(store: Writer, alert_id: AlertId, body: ResolveBody | None = None) -> Response:
+async def resolve(db: Writer, alert_id: AlertId, body: ResolveBody | None = None) -> Response:
     """Close an alert (``resolved``) or mark it ``confirmed`` / ``no_impact``."""
     b = body or ResolveBody()
-    return _move(store, alert_id, b.status, b.note)
+    return await db.write(lambda store: _move(store, alert_id, b.status, b.note))

@@ -3,7 +3,6 @@ read), ingest, and bad input on tiny .xls files in the published layout."""
 
 from __future__ import annotations
 
-import struct
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from econsec.sources.base import Parsed
 from econsec.sources.gpr import Gpr
 from econsec.store import Store, ingest
 from tests.conftest import snapshot
+from tests.xls import write_xls
 
 GPR_DIR = "risk/gpr_caldara_iacoviello"
 
@@ -111,25 +111,6 @@ def test_ingest_real(store: Store, files: list[Path]) -> None:
 # --- tiny files in the published layout ------------------------------------------------------
 # No .xls writer is installed, so the tests write the sheet as a raw BIFF2 stream, a format
 # xlrd reads through the same code path as the published BIFF8 file.
-
-def _rec(rid: int, data: bytes) -> bytes:
-    return struct.pack("<HH", rid, len(data)) + data
-
-
-def write_xls(path: Path, rows: list[list[object]]) -> Path:
-    out = _rec(0x0009, struct.pack("<HH", 2, 0x10)) + _rec(0x0042, struct.pack("<H", 1252))
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            if v is None or v == "":
-                continue
-            if isinstance(v, str):
-                b = v.encode("latin-1")
-                out += _rec(0x0004, struct.pack("<HH", r, c) + b"\0\0\0" + bytes([len(b)]) + b)
-            else:
-                out += _rec(0x0003, struct.pack("<HHxxxd", r, c, float(v)))
-    path.write_bytes(out + _rec(0x000A, b""))
-    return path
-
 
 HEADER = ["month", "GPR", "GPRH", "N10", "GPRC_KOR", "GPRHC_KOR", "var_name", "var_label"]
 LABELS = [("GPR", "Recent GPR (Index: 1985:2019=100)"),

@@ -34,6 +34,7 @@ from econsec.analytics.indicators.exposure import exposure as exposure_kernel
 from econsec.analytics.indicators.panel import TradePanel
 from econsec.analytics.indicators.results import IndicatorResult
 from econsec.errors import NotFoundError, OptionError
+from econsec.services import args
 from econsec.store import Store
 from econsec.store.queries import catalog as provenance
 from econsec.store.queries import indicators as q
@@ -210,18 +211,15 @@ def vulnerability_series(store: Store, *, countries: Sequence[str] = ("KOR", "JP
 
 def bloc_members(store: Store, spec: str) -> list[str]:
     """Members of a bloc: a group code of the store (EU27, ASEAN, …) or comma-separated ISO3 codes
-    (any case). NotFoundError naming the known groups for a single code that is no group."""
-    codes = list(dict.fromkeys(m.strip().upper() for m in spec.split(",") if m.strip()))
-    if len(codes) != 1:
-        if not codes:
-            raise OptionError("bloc members: give a group code (e.g. EU27) or comma-separated ISO3 codes")
-        return codes
-    g = reference.group_members(store, [codes[0]])
-    if g.empty:
-        known = reference.group_codes(store)
-        raise NotFoundError(f"unknown bloc {spec!r}: give one of the groups {', '.join(known)} "
-                            "or comma-separated ISO3 members")
-    return list(g["iso3"])
+    and groups (any case; read by ``args.members``). NotFoundError naming the known groups for a
+    single code that is no group."""
+    codes = args.items(args.normalise(c) for c in args.split(spec))
+    if not codes:
+        raise OptionError("bloc members: give a group code (e.g. EU27) or comma-separated ISO3 codes")
+    if len(codes) == 1 and codes[0] not in reference.group_codes(store):
+        raise NotFoundError(f"unknown bloc {spec!r}: give one of the groups "
+                            f"{', '.join(reference.group_codes(store))} or comma-separated ISO3 members")
+    return list(args.members(store, codes, option="--bloc-members"))
 
 
 def critical_items(store: Store, country: str, *, year: int, source: str = DEFAULT_SOURCE,

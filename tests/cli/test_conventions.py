@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.store import Store
-from tests.conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -41,14 +40,6 @@ def commands(cmd: Any = None, path: tuple[str, ...] = ()) -> Iterator[tuple[tupl
 
 def leaves() -> list[tuple[tuple[str, ...], Any]]:
     return [(p, c) for p, c in commands() if getattr(c, "commands", None) is None]
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("conv") / "s.duckdb"
-    r = runner.invoke(app, ["--db", str(path), "ingest", "baci", str(FIXTURES / "baci")])
-    assert r.exit_code == 0, r.output
-    return path
 
 
 def run(db: Path, *argv: str) -> Any:

@@ -23,21 +23,12 @@ from typer.testing import CliRunner
 
 from econsec.cli.main import app
 from econsec.cli.render import csv_text, sibling
-from tests.conftest import FIXTURES
 
 runner = CliRunner()
 
 #: JPN's critical items on the fixture: two products, tables ``suppliers`` (4 rows) and
 #: ``residual`` (empty). --min-coverage 0: the fixture store has no benchmark totals.
 JPN = ("critical-items", "JPN", "--source", "baci", "--year", "2021", "--min-coverage", "0")
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("outputs") / "s.duckdb"
-    r = runner.invoke(app, ["--db", str(path), "ingest", "baci", str(FIXTURES / "baci")])
-    assert r.exit_code == 0, r.output
-    return path
 
 
 def run(db: Path, *argv: str) -> Any:

@@ -230,13 +230,21 @@ def test_critical_items_state_and_enforce_importer_coverage(db: Path, expected: 
         assert f"import coverage: AUT {aut:.1%} of imf_dots" in opened.coverage
         r = svc.critical_items(s, "KOR", year=YEAR)
         assert f"import coverage: KOR {kor:.1%} of imf_dots" in r.coverage
-        members = ("DEU", "AUT", "FRA")
-        b = svc.critical_items(s, "DAF", year=YEAR, bloc=members)
+        members = ["DEU", "AUT", "FRA"]
+        # the bloc's coverage: members' panel imports over their DOTS totals, summed (raw files)
+        e = expected.loc[members]
+        bloc = e["imports"].sum() / e["m_bench"].sum()
+        assert bloc < 0.8
+        with pytest.raises(OptionError, match=re.escape(f"DAF's imports in comtrade_hs2 {YEAR} are "
+                                                        f"{bloc:.1%} of its members' independent total")):
+            svc.critical_items(s, "DAF", year=YEAR, bloc=members)
+        b = svc.critical_items(s, "DAF", year=YEAR, bloc=members, min_coverage=0.5)
+    assert f"DAF import coverage: {bloc:.1%} of its members' independent totals" in b.coverage
     note = next(n for n in b.coverage if n.startswith("DAF members' import coverage"))
     for m in members:
         assert f"{m} {expected.loc[m, 'import_coverage']:.1%} of imf_dots" in note
-    n_low = int((expected.loc[list(members), "import_coverage"] < 0.8).sum())
-    assert f"{n_low} of 3 below 80%" in note
+    n_low = int((e["import_coverage"] < 0.5).sum())
+    assert f"{n_low} of 3 below 50%" in note
 
 
 def test_world_share_is_over_the_independent_world_total(db: Path, expected: pd.DataFrame) -> None:

@@ -298,6 +298,18 @@ def critical_items(store: Store, country: str, *, year: int, source: str = DEFAU
                            {"suppliers": suppliers, "residual": describe_products(store, res)})
 
 
+def _below_rule(row: pd.Series, side: str, rule: cv.CoverageRule, source: str, year: int,
+                consequence: str) -> OptionError:
+    """The refusal for one economy whose ``side`` ("import" or "export") coverage fails ``rule``."""
+    k = row[f"{side}_coverage"]
+    have = (f"of unknown coverage (no independent total for {year} in the store: ingest imf_dots "
+            "or wto_merchandise for that year)" if pd.isna(k)
+            else f"{k:.1%} of its {row[f'{side}_benchmark']} total")
+    return OptionError(f"{row['country']}'s {side}s in {source} {year} are {have}, below "
+                       f"min_coverage {cv.pct(rule.min_coverage)}: {consequence} (set min_coverage "
+                       "to 0 to see them anyway)")
+
+
 def _importer_coverage(store: Store, panel: TradePanel, importers: Sequence[str],
                        rule: cv.CoverageRule, *, bloc: str | None = None) -> list[str]:
     """Notes on the import coverage of one importer (OptionError below ``rule``) or of a bloc's
@@ -316,17 +328,23 @@ def _importer_coverage(store: Store, panel: TradePanel, importers: Sequence[str]
 
     if bloc is None:
         if len(rows) and not kept[0]:
-            r = rows.iloc[0]
-            have = (f"of unknown coverage (no independent total for {panel.year} in the store: "
-                    "ingest imf_dots or wto_merchandise for that year)" if pd.isna(r["import_coverage"])
-                    else f"{r['import_coverage']:.1%} of its {r['import_benchmark']} total")
-            raise OptionError(
-                f"{r['country']}'s imports in {panel.source} {panel.year} are {have}; "
-                f"min_coverage is {cv.pct(rule.min_coverage)}: its supplier shares could describe part "
-                "of its imports only (set min_coverage to 0 to see them anyway)")
+            raise _below_rule(rows.iloc[0], "import", rule, panel.source, panel.year,
+                              "its supplier shares would describe part of its imports only")
         return [f"import coverage: {'; '.join(one(r) for _, r in rows.iterrows())}", bench_note]
+    # The bloc's own coverage: its members' panel imports over their independent totals (members
+    # without a total are left out of both sums), refused below the rule like one importer.
+    known = rows[rows["import_benchmark_usd"] > 0]
+    complete = bool(len(rows)) and bool(rows["import_complete"].all())
+    total = pd.Series({"country": bloc, "import_benchmark": "members' independent",
+                       "import_coverage": (known["imports_usd"].sum() / known["import_benchmark_usd"].sum()
+                                           if len(known) else np.nan)})
+    if not complete and not rule.keep(np.array([total["import_coverage"]]), np.array([False]))[0]:
+        raise _below_rule(total, "import", rule, panel.source, panel.year,
+                          "the bloc's supplier shares would describe part of its imports only")
     low = rows.loc[~kept, "country"].tolist()
-    return [f"{bloc} members' import coverage: {'; '.join(one(r) for _, r in rows.iterrows())}"
+    return [f"{bloc} import coverage: "
+            + ("complete" if complete else f"{total['import_coverage']:.1%} of its members' independent totals"),
+            f"{bloc} members' import coverage: {'; '.join(one(r) for _, r in rows.iterrows())}"
             + (f"; {len(low)} of {len(rows)} below {cv.pct(rule.min_coverage)} or unknown: the "
                "bloc's supplier shares leave out their missing imports" if low and rule.active else ""),
             bench_note]
@@ -449,11 +467,8 @@ def _country_coverage(cov: pd.DataFrame, country: str, rule: cv.CoverageRule, so
         raise NotFoundError(f"{country} is not in the {source} panel for {year}")
     r = row.iloc[0]
     if not rule.keep(row["export_coverage"].to_numpy(), row["export_complete"].to_numpy())[0]:
-        have = ("unknown (no independent total)" if pd.isna(r["export_coverage"])
-                else f"{r['export_coverage']:.1%} of its {r['export_benchmark']} total")
-        raise OptionError(f"{country}'s exports in {source} {year} are {have}, below min_coverage "
-                          f"{cv.pct(rule.min_coverage)}: its RCA and shares would describe part of its "
-                          "exports only (set min_coverage to 0 to see them anyway)")
+        raise _below_rule(r, "export", rule, source, year,
+                          "its RCA and shares would describe part of its exports only")
     def kappa(side: str) -> str:
         v = r[f"{side}_coverage"]
         return "unknown" if pd.isna(v) else f"{v:.1%} ({r[f'{side}_benchmark']})"
